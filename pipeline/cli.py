@@ -1,0 +1,142 @@
+"""The ``wsis`` command line: thin typer commands over the stages in ``pipeline.stages``.
+
+This is the only module that parses arguments or reads ``params.yaml``. Exit codes: 0 ok, 1 bad
+input (a clear message, nothing half-written), 2 usage.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pipeline.params import Params, load_params
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Classify ITU-T Recommendations by WSIS action line and SDG, and report coverage.")
+
+ParamsOption = Annotated[Path, typer.Option("--params", help="params.yaml with every tunable")]
+EncoderOption = Annotated[Path, typer.Option("--encoder", help="the local encoder folder")]
+StoreOption = Annotated[Path, typer.Option("--store", help="the embedding cache folder")]
+
+
+def _params(path: Path) -> Params:
+    try:
+        return load_params(path)
+    except ValueError as exc:
+        _fail(str(exc))
+        raise
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+@app.command("ingest")
+def ingest_command(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories or globs")],
+    out: Annotated[Path, typer.Option("--out", help="recommendations.parquet to write")] = Path(
+        "data/processed/recommendations.parquet"),
+) -> None:
+    """Read input tables into the recommendations table; rejects.csv goes beside it."""
+    from pipeline.stages import ingest_stage
+
+    try:
+        result = ingest_stage(inputs, out)
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    typer.echo(result.accounting)
+
+
+@app.command("embed")
+def embed_command(
+    recommendations: Annotated[Path, typer.Argument()] = Path("data/processed/recommendations.parquet"),
+    store: StoreOption = Path("data/processed/embeddings"),
+    encoder: EncoderOption = Path("models/encoder"),
+    params: ParamsOption = Path("params.yaml"),
+) -> None:
+    """Embed every summary not already in the cache."""
+    from pipeline.stages import embed_stage, make_encoder
+
+    p = _params(params)
+    typer.echo(str(embed_stage(recommendations, store=store, encoder=make_encoder(encoder, p), params=p)))
+
+
+@app.command("classify")
+def classify_command(
+    recommendations: Annotated[Path, typer.Argument()] = Path("data/processed/recommendations.parquet"),
+    out: Annotated[Path, typer.Option("--out")] = Path("data/processed/predictions.csv"),
+    store: StoreOption = Path("data/processed/embeddings"),
+    encoder: EncoderOption = Path("models/encoder"),
+    params: ParamsOption = Path("params.yaml"),
+) -> None:
+    """Score every summary by action line, SDG goal and SDG target (predictions.csv, long form)."""
+    from pipeline.stages import classify_stage, make_encoder
+
+    p = _params(params)
+    predictions = classify_stage(recommendations, store=store, encoder=make_encoder(encoder, p),
+                                 params=p, out=out)
+    typer.echo(f"{int(predictions['assigned'].sum())} labels assigned over "
+               f"{predictions['rec_id'].nunique()} Recommendations → {out}")
+
+
+@app.command("report")
+def report_command(
+    recommendations: Annotated[Path, typer.Argument()] = Path("data/processed/recommendations.parquet"),
+    predictions: Annotated[Path, typer.Argument()] = Path("data/processed/predictions.csv"),
+    coverage_dir: Annotated[Path, typer.Option("--coverage")] = Path("data/processed/coverage"),
+    report: Annotated[Path, typer.Option("--report")] = Path("data/processed/report.html"),
+    lang: Annotated[Optional[str], typer.Option("--lang", help="en or fr")] = None,
+    params: ParamsOption = Path("params.yaml"),
+) -> None:
+    """Coverage tables per study group and the bilingual HTML report."""
+    from pipeline.stages import report_stage
+
+    p = _params(params)
+    if lang not in (None, "en", "fr"):
+        _fail(f"--lang must be en or fr, not {lang!r}")
+    paths = report_stage(recommendations, predictions, coverage_dir=coverage_dir, report=report,
+                         params=p, lang=lang)
+    typer.echo(f"report: {paths.report.resolve()}")
+
+
+@app.command("run")
+def run_command(
+    inputs: Annotated[list[str], typer.Argument(help="files, directories or globs")],
+    out: Annotated[Path, typer.Option("--out", help="output folder")],
+    store: Annotated[Optional[Path], typer.Option("--store", help="embedding cache (default OUT/embeddings)")] = None,
+    encoder: EncoderOption = Path("models/encoder"),
+    lang: Annotated[Optional[str], typer.Option("--lang", help="report language, en or fr")] = None,
+    params: ParamsOption = Path("params.yaml"),
+) -> None:
+    """Run every stage: ingest, embed, classify, coverage and report."""
+    from pipeline.stages import classify_stage, embed_stage, ingest_stage, make_encoder, report_stage
+
+    p = _params(params)
+    if lang not in (None, "en", "fr"):
+        _fail(f"--lang must be en or fr, not {lang!r}")
+    store = store or out / "embeddings"
+    try:
+        result = ingest_stage(inputs, out / "recommendations.parquet")
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    typer.echo(f"ingest: {result.accounting}")
+    if result.recommendations.empty:
+        _fail(f"no usable Recommendation in the input; see {out / 'rejects.csv'}")
+    enc = make_encoder(encoder, p)
+    try:
+        enc.build_info
+    except FileNotFoundError as exc:
+        _fail(str(exc))
+    typer.echo(f"embed: {embed_stage(out / 'recommendations.parquet', store=store, encoder=enc, params=p)}")
+    predictions = classify_stage(out / "recommendations.parquet", store=store, encoder=enc, params=p,
+                                 out=out / "predictions.csv")
+    typer.echo(f"classify: {int(predictions['assigned'].sum())} labels assigned")
+    paths = report_stage(out / "recommendations.parquet", out / "predictions.csv",
+                         coverage_dir=out / "coverage", report=out / "report.html", params=p, lang=lang)
+    typer.echo(f"report: {paths.report.resolve()}")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "raw" / "sample"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+ENCODER_DIR = ROOT / "models" / "encoder"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    """../shared is for development only; a user's clone has none, so tests that read it skip."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip("../shared is not present")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    from pipeline.encoder.model import Encoder
+
+    if not (ENCODER_DIR / "BUILD.json").exists():
+        pytest.fail("models/encoder is not built: run `make encoder` (make test does it first)")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    return Encoder(ENCODER_DIR, precision="bf16")
