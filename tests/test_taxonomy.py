@@ -1,0 +1,46 @@
+import re
+
+import pandas as pd
+
+from pipeline.taxonomy import ACTION_LINES, LANGS, load_taxonomy
+
+
+def test_every_label_is_bilingual_and_complete():
+    taxonomy = load_taxonomy()
+    assert tuple(l.code for l in taxonomy.action_lines) == ACTION_LINES
+    assert [g.code for g in taxonomy.goals] == [str(i) for i in range(1, 18)]
+    assert len(taxonomy.targets) == 169
+    assert len(taxonomy.c7_subareas) == 8
+    for label in taxonomy.action_lines + taxonomy.goals + taxonomy.targets:
+        for lang in LANGS:
+            assert label.name[lang] and label.description[lang] and label.terms[lang], label.code
+
+
+def test_targets_belong_to_their_goal_and_links_are_known():
+    taxonomy = load_taxonomy()
+    assert all(t.code.split(".")[0] == t.parent for t in taxonomy.targets)
+    assert len(taxonomy.links) == 204
+    targets = {t.code for t in taxonomy.targets}
+    assert all(target in targets for _, _, target in taxonomy.links if target)
+
+
+def _runs(text: str, n: int) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def test_descriptions_are_our_own_words(shared):
+    """No description shares 8 consecutive words with the official UN target wording."""
+    official = pd.read_csv(shared / "data" / "sdg-taxonomy" / "sdg_targets_en_fr.csv")
+    runs = set()
+    for text in pd.concat([official["title_en"], official["title_fr"]]):
+        runs |= _runs(text, 8)
+    taxonomy = load_taxonomy()
+    for label in taxonomy.goals + taxonomy.targets + taxonomy.action_lines:
+        for lang in LANGS:
+            assert not (_runs(label.description[lang], 8) & runs), (label.code, lang)
+
+
+def test_official_targets_match_ours(shared):
+    official = pd.read_csv(shared / "data" / "sdg-taxonomy" / "sdg_targets_en_fr.csv", dtype=str)
+    assert {t.code for t in load_taxonomy().targets} == set(official["target"])
