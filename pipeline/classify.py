@@ -1,93 +1,34 @@
 """Classify: score every summary against the action lines, SDG goals and SDG targets.
 
-This is the zero-shot classifier: each label is a prototype vector, the mean of the embeddings of its
-English and French description (e5 ``query:`` role), and a summary's scores are a softmax over its
-cosine similarities to the prototypes. SDG targets are scored in the context of their goal:
-P(target) = P(goal) · P(target | goal). Each assigned label carries the lexicon terms found in the
-text and the sentences they occur in, as evidence.
+The scorer is either the trained ``WsisClassifier`` or, when none is installed, the zero-shot
+baseline; both take the same inputs (document vectors and lexicon term counts) and give calibrated
+per-label probabilities plus assignment decisions. Each assigned label carries its evidence: the
+lexicon terms found and the sentences they occur in, or failing that the sentence closest to the
+label's description. A Recommendation's language versions are fused into ``lang="all"`` rows by
+averaging their probabilities, so French and English count equally.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from typing import Callable, Protocol
 
 import numpy as np
 import pandas as pd
 
-from pipeline.embed import EmbeddingStore, TextEncoder, embed_texts, text_key
-from pipeline.params import ClassifyParams
+from pipeline.model.features import Inputs
+from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 from pipeline.schemas import PREDICTIONS
 from pipeline.taxonomy import LANGS, Taxonomy
-from pipeline.text import TermMatcher
+from pipeline.text import TermMatcher, sentences
 
-TAXONOMIES = ("action_line", "sdg_goal", "sdg_target")
-
-
-@dataclass(frozen=True)
-class LabelSpace:
-    """The labels of one taxonomy, in order, with their prototype vectors."""
-
-    taxonomy: str
-    codes: tuple[str, ...]
-    parents: tuple[str, ...]
-    prototypes: np.ndarray  # (n_labels, dim), unit rows
+Found = dict[str, tuple[list[str], list[str]]]  # "taxonomy:code" -> (terms, sentences)
 
 
-def build_label_spaces(taxonomy: Taxonomy, *, encoder: TextEncoder, store_root: Path) -> dict[str, LabelSpace]:
-    store = EmbeddingStore(store_root, encoder.version, "query")
-    spaces = {}
-    for name in TAXONOMIES:
-        labels = taxonomy.labels(name)
-        texts = {text_key(label.text(lang)): label.text(lang) for label in labels for lang in LANGS}
-        embed_texts(store, encoder, texts, role="query")
-        vectors = np.stack([
-            store.get([text_key(label.text(lang)) for lang in LANGS]).mean(axis=0) for label in labels
-        ])
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        spaces[name] = LabelSpace(name, tuple(l.code for l in labels), tuple(l.parent for l in labels), vectors)
-    return spaces
+class Scorer(Protocol):
+    version: str
 
+    def predict_proba(self, inputs: Inputs) -> dict[str, np.ndarray]: ...
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
-
-
-def zero_shot_scores(doc_vectors: np.ndarray, spaces: dict[str, LabelSpace],
-                     temperature: float) -> dict[str, np.ndarray]:
-    """Per taxonomy, an (n_docs, n_labels) matrix of scores in [0, 1]."""
-    lines = _softmax(doc_vectors @ spaces["action_line"].prototypes.T / temperature)
-    goals = _softmax(doc_vectors @ spaces["sdg_goal"].prototypes.T / temperature)
-    target_space = spaces["sdg_target"]
-    logits = doc_vectors @ target_space.prototypes.T / temperature
-    targets = np.zeros_like(logits)
-    goal_index = {code: i for i, code in enumerate(spaces["sdg_goal"].codes)}
-    parents = np.array(target_space.parents)
-    for goal, column in goal_index.items():
-        members = np.flatnonzero(parents == goal)
-        targets[:, members] = goals[:, [column]] * _softmax(logits[:, members])
-    return {"action_line": lines, "sdg_goal": goals, "sdg_target": targets}
-
-
-def decide(scores: dict[str, np.ndarray], spaces: dict[str, LabelSpace],
-           params: ClassifyParams) -> dict[str, np.ndarray]:
-    """Boolean assignment matrices. The top action line is always assigned (every Recommendation
-    serves some line); SDG labels only when their score clears the threshold, since many serve none."""
-    lines = scores["action_line"]
-    order = np.argsort(-lines, axis=1)
-    line_rank = np.argsort(order, axis=1)
-    lines_assigned = (line_rank == 0) | (
-        (lines >= params.action_line_min_score) & (line_rank < params.max_action_lines)
-    )
-    goals_assigned = scores["sdg_goal"] >= params.goal_min_score
-    targets = scores["sdg_target"]
-    target_rank = np.argsort(np.argsort(-targets, axis=1), axis=1)
-    goal_of_target = np.array([spaces["sdg_goal"].codes.index(p) for p in spaces["sdg_target"].parents])
-    targets_assigned = (
-        goals_assigned[:, goal_of_target] & (targets >= params.target_min_score)
-        & (target_rank < params.max_targets)
-    )
-    return {"action_line": lines_assigned, "sdg_goal": goals_assigned, "sdg_target": targets_assigned}
+    def decide(self, proba: dict[str, np.ndarray]) -> dict[str, np.ndarray]: ...
 
 
 class EvidenceFinder:
@@ -96,16 +37,13 @@ class EvidenceFinder:
     def __init__(self, taxonomy: Taxonomy):
         self._matchers = {}
         for lang in LANGS:
-            lexicon = {}
-            for name in TAXONOMIES:
-                for label in taxonomy.labels(name):
-                    lexicon[f"{name}:{label.code}"] = label.terms[lang]
+            lexicon = {f"{name}:{label.code}": label.terms[lang]
+                       for name in TAXONOMIES for label in taxonomy.labels(name)}
             self._matchers[lang] = TermMatcher(lang, lexicon)
 
-    def find(self, text: str, lang: str) -> dict[str, tuple[list[str], list[str]]]:
-        """``{"action_line:C5": (terms, sentences)}`` for every label with a term in ``text``."""
+    def find(self, text: str, lang: str) -> Found:
         sents, hits = self._matchers[lang].find(text)
-        found: dict[str, tuple[list[str], list[str]]] = {}
+        found: Found = {}
         for hit in hits:
             terms, chosen = found.setdefault(hit.label, ([], []))
             terms.append(hit.term)
@@ -114,65 +52,83 @@ class EvidenceFinder:
         return found
 
 
-def format_evidence(terms: list[str], sentences: list[str], max_sentences: int = 2) -> str:
-    if not terms:
-        return ""
-    quoted = " ".join(f"«{s}»" for s in sentences[:max_sentences])
-    return f"terms: {', '.join(terms)} | {quoted}"
+def document_text(title: str | None, summary: str) -> str:
+    return f"{title}. {summary}" if title else summary
 
 
-def classify(recommendations: pd.DataFrame, doc_vectors: np.ndarray, *,
-             spaces: dict[str, LabelSpace], evidence: EvidenceFinder,
-             params: ClassifyParams, model_version: str) -> pd.DataFrame:
+def build_inputs(recommendations: pd.DataFrame, vectors: np.ndarray, found: list[Found],
+                 codes: dict[str, tuple[str, ...]]) -> Inputs:
+    lexicon = {}
+    for name in TAXONOMIES:
+        counts = np.zeros((len(found), len(codes[name])))
+        for j, code in enumerate(codes[name]):
+            key = f"{name}:{code}"
+            counts[:, j] = [len(f.get(key, ((), ()))[0]) for f in found]
+        lexicon[name] = counts
+    return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str))
+
+
+def find_evidence(recommendations: pd.DataFrame, evidence: EvidenceFinder) -> list[Found]:
+    return [evidence.find(document_text(r.title, r.summary), r.lang)
+            for r in recommendations.itertuples(index=False)]
+
+
+SentenceRanker = Callable[[list[str], np.ndarray], str]
+
+
+def classify(recommendations: pd.DataFrame, vectors: np.ndarray, *, scorer: Scorer,
+             spaces: LabelSpaces, evidence: EvidenceFinder, model_version: str,
+             closest_sentence: SentenceRanker | None = None, targets_kept: int = 10) -> pd.DataFrame:
     """The predictions table (long form) for every row of ``recommendations`` plus fused "all" rows.
 
-    The fused decision averages the language versions' scores, so French and English count equally;
-    a Recommendation in one language only gets "all" rows equal to that language's.
+    A Recommendation in one language only gets "all" rows equal to that language's, so the "all" rows
+    are always the one decision per Recommendation that coverage counts.
     """
-    scores = zero_shot_scores(doc_vectors, spaces, params.temperature)
     recs = recommendations.reset_index(drop=True)
+    found = find_evidence(recs, evidence)
+    inputs = build_inputs(recs, vectors, found, spaces.codes)
+    proba = scorer.predict_proba(inputs)
     groups = recs.groupby("rec_id", sort=True).indices
-    fused = {name: np.stack([matrix[idx].mean(axis=0) for idx in groups.values()])
-             for name, matrix in scores.items()}
-    per_doc = decide(scores, spaces, params)
-    per_rec = decide(fused, spaces, params)
+    fused = {name: np.stack([p[idx].mean(axis=0) for idx in groups.values()]) for name, p in proba.items()}
+    per_doc, per_rec = scorer.decide(proba), scorer.decide(fused)
 
-    found = [evidence.find(embedding_input(row), row["lang"]) for row in recs.to_dict("records")]
+    def evidence_for(indices: list[int], name: str, code: str, label_index: int) -> str:
+        terms: list[str] = []
+        sents: list[str] = []
+        for k in indices:
+            t, s = found[k].get(f"{name}:{code}", ([], []))
+            terms += [x for x in t if x not in terms]
+            sents += s
+        if terms:
+            return format_evidence(terms, sents)
+        if closest_sentence is None:
+            return ""
+        k = indices[0]
+        text = document_text(recs.at[k, "title"], recs.at[k, "summary"])
+        best = closest_sentence(sentences(text, recs.at[k, "lang"]), spaces.prototypes[name][label_index])
+        return f"closest sentence: «{best}»" if best else ""
+
     rows: list[dict] = []
-    for i, row in enumerate(recs[["rec_id", "lang"]].itertuples(index=False)):
-        rows += _rows(row.rec_id, row.lang, i, scores, per_doc, spaces, [found[i]], params, model_version)
-    for j, (rec_id, idx) in enumerate(groups.items()):
-        rows += _rows(rec_id, "all", j, fused, per_rec, spaces, [found[k] for k in idx], params, model_version)
+    units = [(rec_id, lang, [i], proba, per_doc, i)
+             for i, (rec_id, lang) in enumerate(recs[["rec_id", "lang"]].itertuples(index=False))]
+    units += [(rec_id, "all", list(idx), fused, per_rec, j) for j, (rec_id, idx) in enumerate(groups.items())]
+    for rec_id, lang, indices, scores, assigned, row in units:
+        for name in TAXONOMIES:
+            order = np.argsort(-scores[name][row], kind="stable")
+            if name == "sdg_target":
+                order = order[:targets_kept]
+            for rank, column in enumerate(order, start=1):
+                code = spaces.codes[name][column]
+                chosen = bool(assigned[name][row, column])
+                rows.append({
+                    "rec_id": rec_id, "lang": lang, "taxonomy": name, "label": code,
+                    "score": round(float(scores[name][row, column]), 6), "assigned": chosen, "rank": rank,
+                    "evidence": evidence_for(indices, name, code, column) if chosen else "",
+                    "model_version": model_version,
+                })
     return PREDICTIONS.validate(pd.DataFrame.from_records(rows, columns=PREDICTIONS.names))
 
 
-def embedding_input(row: dict) -> str:
-    return f"{row.get('title') or ''}. {row['summary']}"
-
-
-def _rows(rec_id: str, lang: str, i: int, scores: dict[str, np.ndarray], assigned: dict[str, np.ndarray],
-          spaces: dict[str, LabelSpace], found: list[dict], params: ClassifyParams,
-          model_version: str) -> list[dict]:
-    rows = []
-    for name in TAXONOMIES:
-        row_scores = scores[name][i]
-        order = np.argsort(-row_scores, kind="stable")
-        keep = order[: params.targets_kept] if name == "sdg_target" else order
-        for rank, column in enumerate(keep, start=1):
-            code = spaces[name].codes[column]
-            is_assigned = bool(assigned[name][i, column])
-            text = ""
-            if is_assigned:
-                terms: list[str] = []
-                sents: list[str] = []
-                for per_lang in found:
-                    t, s = per_lang.get(f"{name}:{code}", ([], []))
-                    terms += [x for x in t if x not in terms]
-                    sents += s
-                text = format_evidence(terms, sents)
-            rows.append({
-                "rec_id": rec_id, "lang": lang, "taxonomy": name, "label": code,
-                "score": round(float(row_scores[column]), 6), "assigned": is_assigned,
-                "rank": rank, "evidence": text, "model_version": model_version,
-            })
-    return rows
+def format_evidence(terms: list[str], sents: list[str], max_sentences: int = 2) -> str:
+    quoted = " ".join(f"«{s}»" for s in sents[:max_sentences])
+    return f"terms: {', '.join(terms)} | {quoted}"

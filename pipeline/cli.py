@@ -18,6 +18,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 ParamsOption = Annotated[Path, typer.Option("--params", help="params.yaml with every tunable")]
 EncoderOption = Annotated[Path, typer.Option("--encoder", help="the local encoder folder")]
 StoreOption = Annotated[Path, typer.Option("--store", help="the embedding cache folder")]
+ModelsOption = Annotated[Path, typer.Option("--models", help="classifier registry; its `current` is used")]
 
 
 def _params(path: Path) -> Params:
@@ -69,6 +70,7 @@ def classify_command(
     out: Annotated[Path, typer.Option("--out")] = Path("data/processed/predictions.csv"),
     store: StoreOption = Path("data/processed/embeddings"),
     encoder: EncoderOption = Path("models/encoder"),
+    models: ModelsOption = Path("models/classifier"),
     params: ParamsOption = Path("params.yaml"),
 ) -> None:
     """Score every summary by action line, SDG goal and SDG target (predictions.csv, long form)."""
@@ -76,7 +78,7 @@ def classify_command(
 
     p = _params(params)
     predictions = classify_stage(recommendations, store=store, encoder=make_encoder(encoder, p),
-                                 params=p, out=out)
+                                 params=p, out=out, model_root=models)
     typer.echo(f"{int(predictions['assigned'].sum())} labels assigned over "
                f"{predictions['rec_id'].nunique()} Recommendations → {out}")
 
@@ -107,6 +109,7 @@ def run_command(
     out: Annotated[Path, typer.Option("--out", help="output folder")],
     store: Annotated[Optional[Path], typer.Option("--store", help="embedding cache (default OUT/embeddings)")] = None,
     encoder: EncoderOption = Path("models/encoder"),
+    models: ModelsOption = Path("models/classifier"),
     lang: Annotated[Optional[str], typer.Option("--lang", help="report language, en or fr")] = None,
     params: ParamsOption = Path("params.yaml"),
 ) -> None:
@@ -131,11 +134,66 @@ def run_command(
         _fail(str(exc))
     typer.echo(f"embed: {embed_stage(out / 'recommendations.parquet', store=store, encoder=enc, params=p)}")
     predictions = classify_stage(out / "recommendations.parquet", store=store, encoder=enc, params=p,
-                                 out=out / "predictions.csv")
-    typer.echo(f"classify: {int(predictions['assigned'].sum())} labels assigned")
+                                 out=out / "predictions.csv", model_root=models)
+    typer.echo(f"classify: {int(predictions['assigned'].sum())} labels assigned "
+               f"by {predictions['model_version'].iloc[0]}")
     paths = report_stage(out / "recommendations.parquet", out / "predictions.csv",
                          coverage_dir=out / "coverage", report=out / "report.html", params=p, lang=lang)
     typer.echo(f"report: {paths.report.resolve()}")
+
+
+@app.command("train")
+def train_command(
+    inputs: Annotated[list[str], typer.Argument(help="the labelled Recommendations' texts (files, dirs, globs)")],
+    labels: Annotated[Path, typer.Option("--labels", help="gold labels, JSON Lines (labelling guide)")],
+    store: StoreOption = Path("data/processed/embeddings"),
+    encoder: EncoderOption = Path("models/encoder"),
+    models: ModelsOption = Path("models/classifier"),
+    version: Annotated[Optional[str], typer.Option("--version")] = None,
+    params: ParamsOption = Path("params.yaml"),
+) -> None:
+    """Train the classifier heads, save them under MODELS/<version> and make that version current."""
+    from pipeline.labels import LabelFileError
+    from pipeline.stages import make_encoder, train_stage
+
+    p = _params(params)
+    try:
+        result, folder = train_stage(inputs, labels, store=store, encoder=make_encoder(encoder, p),
+                                     model_root=models, version=version)
+    except (LabelFileError, FileNotFoundError, ValueError) as exc:
+        _fail(str(exc))
+    typer.echo(f"trained on {result.recommendations} Recommendations ({result.documents} texts); "
+               f"cross-validated micro-F1 {result.cv_metrics['cv_micro_f1']} → {folder}")
+
+
+@app.command("evaluate")
+def evaluate_command(
+    gold: Annotated[Path, typer.Option("--gold", help="gold labels, JSON Lines (labelling guide)")],
+    predictions: Annotated[Path, typer.Argument()] = Path("data/processed/predictions.csv"),
+    out: Annotated[Path, typer.Option("--out", help="metrics JSON (DVC metrics)")] = Path(
+        "data/processed/metrics/metrics.json"),
+    lang: Annotated[str, typer.Option("--lang", help="all, en or fr")] = "all",
+) -> None:
+    """Micro/macro F1, per-label P/R/F1, C2/C5/C6, FR-vs-EN agreement and a confusion table."""
+    from pipeline.labels import LabelFileError
+    from pipeline.stages import evaluate_stage
+
+    try:
+        evaluation = evaluate_stage(predictions, gold, out=out, lang=lang)
+    except (LabelFileError, FileNotFoundError) as exc:
+        _fail(str(exc))
+    m = evaluation.metrics
+    for taxonomy in ("action_line", "sdg_goal", "sdg_target"):
+        t = m[taxonomy]
+        typer.echo(f"{taxonomy:12s} n={t['n']:4d}  micro-F1 {t['micro_f1']:.3f}  macro-F1 {t['macro_f1']:.3f}")
+    typer.echo("priority lines F1: " + ", ".join(f"{k} {v:.3f}" for k, v in m["priority_lines_f1"].items()))
+    agreement = m["fr_en_agreement"]["action_line"]
+    typer.echo(f"FR-vs-EN agreement (action lines): {agreement['exact']} over {agreement['pairs']} pairs")
+    typer.echo(evaluation.per_label.to_string(index=False))
+    if not evaluation.confusion.empty:
+        typer.echo("confusion (gold primary × predicted top line):")
+        typer.echo(evaluation.confusion.to_string())
+    typer.echo(f"metrics → {out}")
 
 
 def main() -> None:

@@ -2,22 +2,32 @@
 outputs atomically. ``wsis <stage>``, ``wsis run`` and ``dvc.yaml`` all go through these."""
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.classify import EvidenceFinder, build_label_spaces, classify
+from pipeline.classify import EvidenceFinder, Scorer, classify
 from pipeline.coverage import compute_coverage
-from pipeline.embed import EmbedStats, embed_recommendations, recommendation_vectors
+from pipeline.embed import (EmbedStats, EmbeddingStore, embed_recommendations, embed_texts,
+                            recommendation_vectors, text_key)
 from pipeline.encoder.model import Encoder
+from pipeline.evaluate import Evaluation, evaluate
 from pipeline.ingest import IngestResult, ingest
+from pipeline.labels import read_gold
+from pipeline.model.registry import current_version, load_model, save_model, set_current
+from pipeline.model.spaces import LabelSpaces, build_label_spaces
+from pipeline.model.zero_shot import ZeroShotScorer
 from pipeline.params import Params
 from pipeline.report import render_report
 from pipeline.schemas import PREDICTIONS, RECOMMENDATIONS
 from pipeline.taxonomy import load_taxonomy
+from pipeline.train import TrainingResult, train_classifier
 
 
 def make_encoder(encoder_path: Path, params: Params) -> Encoder:
@@ -46,18 +56,76 @@ def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params:
                                  encoder=encoder, chunk_size=params.embed.chunk_size)
 
 
+def sentence_ranker(encoder: Encoder, store_root: Path):
+    """Closest sentence to a label prototype, with sentence vectors cached like summaries."""
+    store = EmbeddingStore(store_root, encoder.version, "passage")
+
+    def closest(sents: list[str], prototype: np.ndarray) -> str:
+        if not sents:
+            return ""
+        embed_texts(store, encoder, {text_key(s): s for s in sents})
+        return sents[int(np.argmax(store.get([text_key(s) for s in sents]) @ prototype))]
+
+    return closest
+
+
+def load_scorer(model_root: Path | None, spaces: LabelSpaces, params: Params,
+                encoder_version: str) -> tuple[Scorer, str]:
+    """The installed trained model if there is one, else the zero-shot baseline."""
+    version = current_version(model_root) if model_root else None
+    if version is None:
+        return ZeroShotScorer(spaces, params.classify), f"zero-shot+{encoder_version}"
+    model, metadata = load_model(Path(model_root) / version)
+    if metadata.get("encoder_version") != encoder_version:
+        raise ValueError(f"model {version} was trained with encoder {metadata.get('encoder_version')}, "
+                         f"not {encoder_version}; retrain with `wsis train`")
+    return model, version
+
+
 def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
-                   out: Path) -> pd.DataFrame:
+                   out: Path, model_root: Path | None = None) -> pd.DataFrame:
     recs = read_recommendations(recommendations)
     taxonomy = load_taxonomy()
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
-    predictions = classify(recs, vectors, spaces=spaces, evidence=EvidenceFinder(taxonomy),
-                           params=params.classify,
-                           model_version=f"zero-shot@{taxonomy.version}+{encoder.version}")
+    scorer, version = load_scorer(model_root, spaces, params, encoder.version)
+    predictions = classify(recs, vectors, scorer=scorer, spaces=getattr(scorer, "spaces", spaces),
+                           evidence=EvidenceFinder(taxonomy), model_version=version,
+                           closest_sentence=sentence_ranker(encoder, store),
+                           targets_kept=params.classify.targets_kept)
     atomic.write_csv(out, predictions)
     atomic.write_parquet(out.with_suffix(".parquet"), predictions)
     return predictions
+
+
+def train_stage(inputs: list[Path], labels: Path, *, store: Path, encoder: Encoder,
+                model_root: Path, version: str | None = None) -> tuple[TrainingResult, Path]:
+    """Train on the labelled Recommendations found in ``inputs`` and make the model current."""
+    taxonomy = load_taxonomy()
+    gold = read_gold(labels, taxonomy)
+    recs = ingest(inputs).recommendations
+    embed_recommendations(recs, store_root=store, encoder=encoder)
+    vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
+    spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
+    result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy))
+    version = version or f"wsis-{result.data_sha256[:10]}"
+    metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
+                "training_data_sha256": result.data_sha256, "documents": result.documents,
+                "recommendations": result.recommendations, "labels_file": str(labels),
+                "trained": dt.date.today().isoformat(), **result.cv_metrics}
+    folder = save_model(result.model, Path(model_root) / version, metadata)
+    set_current(model_root, version)
+    return result, folder
+
+
+def evaluate_stage(predictions: Path, gold_path: Path, *, out: Path, lang: str = "all") -> Evaluation:
+    """Write ``out`` (DVC metrics JSON) and, beside it, per-label, confusion and disagreement CSVs."""
+    evaluation = evaluate(read_predictions(predictions), read_gold(gold_path, load_taxonomy()), lang=lang)
+    atomic.write_text(out, json.dumps(evaluation.metrics, indent=1, sort_keys=True) + "\n")
+    atomic.write_csv(out.with_name("per_label.csv"), evaluation.per_label)
+    atomic.write_csv(out.with_name("confusion.csv"), evaluation.confusion.reset_index())
+    atomic.write_csv(out.with_name("fr_en_disagreements.csv"), evaluation.disagreements)
+    return evaluation
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.classify import LabelSpace, classify, decide, zero_shot_scores
+from pipeline.classify import classify
+from pipeline.model.spaces import LabelSpaces
+from pipeline.model.zero_shot import ZeroShotScorer
 from pipeline.params import ClassifyParams
 from pipeline.schemas import PREDICTIONS
 
@@ -11,49 +13,53 @@ def _unit(rows):
     return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
-def tiny_spaces():
+def tiny_spaces() -> LabelSpaces:
     """Three dimensions: infrastructure, security, health."""
-    return {
-        "action_line": LabelSpace("action_line", ("C2", "C5", "C7"), ("", "", ""),
-                                  _unit(np.eye(3))),
-        "sdg_goal": LabelSpace("sdg_goal", ("3", "9"), ("", ""), _unit([[0, 0, 1], [1, 0, 0]])),
-        "sdg_target": LabelSpace("sdg_target", ("3.8", "3.d", "9.1", "9.c"), ("3", "3", "9", "9"),
-                                 _unit([[0, .2, 1], [0, 1, 1], [1, 0, .1], [1, .3, 0]])),
-    }
+    return LabelSpaces(
+        codes={"action_line": ("C2", "C5", "C7"), "sdg_goal": ("3", "9"),
+               "sdg_target": ("3.8", "3.d", "9.1", "9.c")},
+        prototypes={"action_line": _unit(np.eye(3)), "sdg_goal": _unit([[0, 0, 1], [1, 0, 0]]),
+                    "sdg_target": _unit([[0, .2, 1], [0, 1, 1], [1, 0, .1], [1, .3, 0]])},
+        target_goal=np.array([0, 0, 1, 1]),
+    )
 
 
-class NoEvidence:
+class TermsOnly:
     def find(self, text, lang):
         return {"action_line:C5": (["encryption"], ["It uses encryption."])} if "encryption" in text else {}
 
 
+class Inputs:
+    def __init__(self, vectors):
+        self.vectors = vectors
+
+
 def test_targets_are_scored_within_their_goal():
-    spaces = tiny_spaces()
-    scores = zero_shot_scores(_unit([[1, 0, 0]]), spaces, temperature=0.1)
-    goal9 = scores["sdg_goal"][0, 1]
-    assert np.isclose(scores["sdg_target"][0, 2:].sum(), goal9)
+    scorer = ZeroShotScorer(tiny_spaces(), ClassifyParams(temperature=0.1))
+    scores = scorer.predict_proba(Inputs(_unit([[1, 0, 0]])))
+    assert np.isclose(scores["sdg_target"][0, 2:].sum(), scores["sdg_goal"][0, 1])
     assert np.isclose(scores["sdg_target"].sum(), 1.0)
     assert np.isclose(scores["action_line"].sum(), 1.0)
 
 
 def test_top_line_always_assigned_secondary_only_above_threshold():
-    spaces = tiny_spaces()
-    params = ClassifyParams(temperature=0.1, action_line_min_score=0.3)
-    scores = zero_shot_scores(_unit([[1, 0.95, 0], [0, 0, 1]]), spaces, params.temperature)
-    assigned = decide(scores, spaces, params)["action_line"]
+    scorer = ZeroShotScorer(tiny_spaces(), ClassifyParams(temperature=0.1, action_line_min_score=0.3))
+    assigned = scorer.decide(scorer.predict_proba(Inputs(_unit([[1, 0.95, 0], [0, 0, 1]]))))["action_line"]
     assert assigned[0].tolist() == [True, True, False]
     assert assigned[1].tolist() == [False, False, True]
 
 
-def test_fused_rows_average_the_two_languages():
+def test_fused_rows_average_the_two_languages_and_carry_evidence():
     recs = pd.DataFrame({
         "rec_id": ["ITU-T X.1 (01/2020)", "ITU-T X.1 (01/2020)", "ITU-T G.1 (01/2020)"],
         "lang": ["en", "fr", "en"], "title": ["t", "t", "t"],
-        "summary": ["It uses encryption.", "Chiffrement.", "Fibre."],
+        "summary": ["It uses encryption.", "Chiffrement.", "Fibre cables. Ducts."],
     })
     vectors = _unit([[0.2, 1, 0], [0.6, 1, 0], [1, 0, 0]])
-    predictions = classify(recs, vectors, spaces=tiny_spaces(), evidence=NoEvidence(),
-                           params=ClassifyParams(temperature=0.1), model_version="test")
+    spaces = tiny_spaces()
+    predictions = classify(recs, vectors, scorer=ZeroShotScorer(spaces, ClassifyParams(temperature=0.1)),
+                           spaces=spaces, evidence=TermsOnly(), model_version="test",
+                           closest_sentence=lambda sents, prototype: sents[-1])
     assert PREDICTIONS.validate(predictions).equals(predictions)
     key = ["rec_id", "lang", "taxonomy", "label"]
     score = predictions.set_index(key)["score"]
@@ -64,6 +70,9 @@ def test_fused_rows_average_the_two_languages():
         assert np.isclose(fused, (en + fr) / 2, atol=1e-6)
     single = predictions[predictions["rec_id"] == "ITU-T G.1 (01/2020)"]
     assert set(single["lang"]) == {"en", "all"}
-    c5 = predictions.set_index(key).loc[("ITU-T X.1 (01/2020)", "all", "action_line", "C5")]
-    assert c5["assigned"] and "encryption" in c5["evidence"]
-    assert c5["rank"] == 1
+    indexed = predictions.set_index(key)
+    c5 = indexed.loc[("ITU-T X.1 (01/2020)", "all", "action_line", "C5")]
+    assert c5["assigned"] and c5["rank"] == 1
+    assert c5["evidence"] == "terms: encryption | «It uses encryption.»"
+    c2 = indexed.loc[("ITU-T G.1 (01/2020)", "all", "action_line", "C2")]
+    assert c2["assigned"] and c2["evidence"] == "closest sentence: «Ducts.»"

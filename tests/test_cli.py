@@ -80,3 +80,41 @@ def test_unknown_params_are_refused(tmp_path):
     result = runner.invoke(app, ["run", str(SAMPLE), "--out", str(tmp_path / "o"), "--params", str(params)])
     assert result.exit_code == 1
     assert "temprature" in result.output
+
+
+def test_train_classify_evaluate(small_sample, tmp_path):
+    folder, small = small_sample
+    labels = SAMPLE.parents[1] / "labels" / "sample.jsonl"
+    models, store, out = tmp_path / "models", tmp_path / "store", tmp_path / "out"
+    trained = runner.invoke(app, ["train", str(folder / "sample.csv"), "--labels", str(labels),
+                                  "--models", str(models), "--store", str(store), "--encoder", str(ENCODER_DIR)])
+    assert trained.exit_code == 0, trained.output
+    version = (models / "current").read_text().strip()
+    assert {p.name for p in (models / version).iterdir()} >= {"model.json", "arrays.npz", "MANIFEST.json"}
+
+    ran = runner.invoke(app, ["run", str(folder), "--out", str(out), "--store", str(store),
+                              "--models", str(models), "--encoder", str(ENCODER_DIR)])
+    assert ran.exit_code == 0, ran.output
+    predictions = pd.read_csv(out / "predictions.csv", dtype={"label": str}, keep_default_na=False)
+    assert set(predictions["model_version"]) == {version}
+
+    metrics = tmp_path / "metrics" / "metrics.json"
+    evaluated = runner.invoke(app, ["evaluate", str(out / "predictions.csv"), "--gold", str(labels),
+                                    "--out", str(metrics)])
+    assert evaluated.exit_code == 0, evaluated.output
+    import json
+    document = json.loads(metrics.read_text())
+    assert document["action_line"]["n"] == small["rec_id"].nunique()
+    assert set(document["priority_lines_f1"]) == {"C2", "C5", "C6"}
+    assert document["fr_en_agreement"]["action_line"]["pairs"] == small["rec_id"].nunique()
+    assert (metrics.parent / "confusion.csv").exists() and (metrics.parent / "per_label.csv").exists()
+    assert "priority lines F1" in evaluated.output
+
+
+def test_train_refuses_bad_labels_with_row_messages(tmp_path):
+    bad = tmp_path / "labels.jsonl"
+    bad.write_text('{"id": "ITU-T X.1 (01/2020)", "action_lines": ["C42"], "sdg_targets": []}\n')
+    result = runner.invoke(app, ["train", str(SAMPLE), "--labels", str(bad), "--models", str(tmp_path / "m")])
+    assert result.exit_code == 1
+    assert f"{bad}:1: ITU-T X.1 (01/2020) has unknown label code(s) ['C42']" in result.output
+    assert not (tmp_path / "m").exists()

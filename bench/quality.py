@@ -1,0 +1,211 @@
+"""Quality benchmark: one run, one side-by-side table.
+
+Systems: the zero-shot baseline, the trained classifier (trained on our own sample labels only, so
+the dev set is truly held out), the same classifier cross-validated with dev labels added (5 folds
+grouped by Recommendation: figures are on held-out folds only), and the open keyword peer (text2sdg's
+six query systems, voted >= 2 of 6, via ../shared/peers; skipped if absent).
+
+Data: ../shared/data/dev (112 English summaries, 30 also in French) and the public SDG
+Classification Benchmark (goal level, scored with its own harness). Nothing is trained or tuned on
+the benchmark's answers.
+
+    python bench/quality.py [--shared ../shared] [--cache bench/.cache]
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupKFold
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.classify import EvidenceFinder, build_inputs, classify, find_evidence  # noqa: E402
+from pipeline.embed import embed_recommendations, recommendation_vectors  # noqa: E402
+from pipeline.encoder.model import Encoder  # noqa: E402
+from pipeline.evaluate import evaluate, score_sets  # noqa: E402
+from pipeline.ingest import embedding_text, ingest, text_sha256  # noqa: E402
+from pipeline.labels import read_gold  # noqa: E402
+from pipeline.model.spaces import build_label_spaces  # noqa: E402
+from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
+from pipeline.params import ClassifyParams  # noqa: E402
+from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.train import train_classifier  # noqa: E402
+
+
+def vectors_for(recs, encoder, cache):
+    embed_recommendations(recs, store_root=cache, encoder=encoder)
+    return recommendation_vectors(recs, store_root=cache, encoder_version=encoder.version)
+
+
+def predict(recs, vectors, scorer, spaces, evidence):
+    return classify(recs, vectors, scorer=scorer, spaces=spaces, evidence=evidence, model_version="bench")
+
+
+def dev_metrics(predictions, gold):
+    out = {}
+    for lang in ("all", "en", "fr"):
+        ids = set(predictions.loc[predictions["lang"] == lang, "rec_id"])
+        out[lang] = evaluate(predictions, {k: v for k, v in gold.items() if k in ids}, lang=lang).metrics
+    return out
+
+
+def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_gold, spaces, evidence):
+    """Train on sample + 4/5 of dev, predict the held-out fifth; concatenate the held-out predictions."""
+    dev_ids = np.array(sorted(dev_gold))
+    parts = []
+    for train_ids, test_ids in GroupKFold(n_splits=5).split(dev_ids, groups=dev_ids):
+        train_dev = dev["rec_id"].isin(dev_ids[train_ids]).to_numpy()
+        test_dev = dev["rec_id"].isin(dev_ids[test_ids]).to_numpy()
+        recs = pd.concat([sample, dev[train_dev]], ignore_index=True)
+        vectors = np.vstack([sample_vectors, dev_vectors[train_dev]])
+        gold = {**sample_gold, **{k: dev_gold[k] for k in dev_ids[train_ids]}}
+        model = train_classifier(recs, vectors, gold, spaces=spaces, evidence=evidence).model
+        parts.append(predict(dev[test_dev].reset_index(drop=True), dev_vectors[test_dev], model, spaces, evidence))
+    return pd.concat(parts, ignore_index=True)
+
+
+def peer_goals(texts: list[str], shared: Path) -> list[set[str]] | None:
+    """text2sdg: an SDG is detected when at least 2 of the 6 query systems fire for it."""
+    peers = shared / "peers"
+    if not (peers / "querymatch.py").exists():
+        return None
+    sys.path.insert(0, str(peers))
+    import querymatch  # GPL-3 peer: run from ../shared, never vendored
+
+    systems = querymatch.load_systems(str(peers / "text2sdg-queries"))
+    names = list(systems)
+    out = []
+    for text in texts:
+        hits = querymatch.detect(text, systems, names)
+        votes: dict[int, int] = {}
+        for per_system in hits.values():
+            for sdg in per_system:
+                votes[sdg] = votes.get(sdg, 0) + 1
+        out.append({str(s) for s, n in votes.items() if n >= 2})
+    return out
+
+
+def benchmark_macro_f1(goal_sets: dict[str, set[str]]) -> float:
+    """Score with the benchmark's own harness; ``goal_sets`` maps each text to predicted goals."""
+    from sdgclassification.benchmark import Benchmark
+
+    benchmark = Benchmark(predict_sdgs=lambda text: sorted(int(g) for g in goal_sets[text]))
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        benchmark.run()
+    return float(benchmark.stats.average.f1)
+
+
+def goal_decisions(frame, vectors, scorer, spaces, evidence) -> list[set[str]]:
+    inputs = build_inputs(frame, vectors, find_evidence(frame, evidence), spaces.codes)
+    decided = scorer.decide(scorer.predict_proba(inputs))["sdg_goal"]
+    return [{spaces.codes["sdg_goal"][j] for j in np.flatnonzero(row)} for row in decided]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
+    args = parser.parse_args()
+    data = args.shared / "data"
+    if not data.is_dir():
+        sys.exit(f"{args.shared} not found: the quality benchmark needs ../shared")
+    started = time.time()
+
+    taxonomy = load_taxonomy()
+    encoder = Encoder(ROOT / "models" / "encoder", precision="bf16")
+    spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=args.cache)
+    evidence = EvidenceFinder(taxonomy)
+    zero_shot = ZeroShotScorer(spaces, ClassifyParams())
+
+    sample = ingest([ROOT / "data" / "raw" / "sample" / "recommendations.csv"]).recommendations
+    sample_gold = read_gold(ROOT / "data" / "labels" / "sample.jsonl", taxonomy)
+    sample_vectors = vectors_for(sample, encoder, args.cache)
+    trained = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence).model
+
+    dev = ingest([data / "dev" / "dev_items.csv", data / "dev" / "dev_fr.csv"]).recommendations
+    dev_gold = read_gold(data / "dev" / "dev_labels.jsonl", taxonomy)
+    dev_vectors = vectors_for(dev, encoder, args.cache)
+
+    systems = {
+        "zero-shot": predict(dev, dev_vectors, zero_shot, spaces, evidence),
+        "trained (sample only)": predict(dev, dev_vectors, trained, spaces, evidence),
+        "trained (sample + dev, 5-fold CV)": cross_validated(sample, sample_vectors, sample_gold, dev,
+                                                             dev_vectors, dev_gold, spaces, evidence),
+    }
+    results = {name: {"dev": dev_metrics(p, dev_gold)} for name, p in systems.items()}
+
+    dev_en = dev[dev["lang"] == "en"].reset_index(drop=True)
+    gold_goals = {k: set(v.sdg_goals) for k, v in dev_gold.items()}
+    peer = peer_goals([embedding_text(t, s) for t, s in zip(dev_en["title"], dev_en["summary"])], args.shared)
+    if peer is not None:
+        summary, _ = score_sets(dict(zip(dev_en["rec_id"], peer)), gold_goals)
+        results["text2sdg peer (>=2 of 6)"] = {"dev": {"en": {"sdg_goal": summary}}}
+
+    bench_path = data / "sdg-benchmark" / "benchmark.csv"
+    try:
+        import sdgclassification.benchmark  # noqa: F401
+        have_harness = True
+    except ImportError:
+        have_harness = False
+    if bench_path.exists() and have_harness:
+        texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
+        frame = pd.DataFrame({"rec_id": [f"bench-{i}" for i in range(len(texts))], "lang": "en",
+                              "title": "", "summary": texts})
+        frame["text_sha256"] = [text_sha256("", t) for t in texts]
+        vectors = vectors_for(frame, encoder, args.cache)
+        for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
+            goals = goal_decisions(frame, vectors, scorer, spaces, evidence)
+            results[name]["sdg_benchmark_macro_f1"] = round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
+        if peer is not None:
+            goals = peer_goals(texts, args.shared)
+            results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = round(
+                benchmark_macro_f1(dict(zip(texts, goals))), 4)
+
+    print_table(results)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(f"\n{time.time() - started:.0f} s; full figures in {args.out}")
+
+
+def print_table(results: dict) -> None:
+    def get(result, *path):
+        for key in path:
+            if not isinstance(result, dict) or key not in result:
+                return "—"
+            result = result[key]
+        return f"{result:.3f}" if isinstance(result, float) else str(result)
+
+    columns = [
+        ("AL micro-F1 all", ("dev", "all", "action_line", "micro_f1")),
+        ("AL macro-F1", ("dev", "all", "action_line", "macro_f1")),
+        ("C2 F1", ("dev", "all", "priority_lines_f1", "C2")),
+        ("C5 F1", ("dev", "all", "priority_lines_f1", "C5")),
+        ("C6 F1", ("dev", "all", "priority_lines_f1", "C6")),
+        ("AL F1 EN", ("dev", "en", "action_line", "micro_f1")),
+        ("AL F1 FR", ("dev", "fr", "action_line", "micro_f1")),
+        ("goal F1 EN", ("dev", "en", "sdg_goal", "micro_f1")),
+        ("target F1 all", ("dev", "all", "sdg_target", "micro_f1")),
+        ("FR=EN lines", ("dev", "all", "fr_en_agreement", "action_line", "exact")),
+        ("SDG bench macro-F1", ("sdg_benchmark_macro_f1",)),
+    ]
+    header = "| system | " + " | ".join(c for c, _ in columns) + " |"
+    print(header)
+    print("|" + "---|" * (len(columns) + 1))
+    for name, result in results.items():
+        print(f"| {name} | " + " | ".join(get(result, *path) for _, path in columns) + " |")
+    print("| published: GPT-4o / SDG Prospector / text2sdg (SDG bench) | " + " | ".join(
+        "0.879 / 0.865 / 0.820" if c == "SDG bench macro-F1" else "" for c, _ in columns) + " |")
+
+
+if __name__ == "__main__":
+    main()

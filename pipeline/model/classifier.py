@@ -1,0 +1,118 @@
+"""The WSIS/SDG classifier: prototypes + lexicon + supervised relevance heads, with per-label
+thresholds chosen by cross-validation.
+
+One ``RelevanceClassifier`` per taxonomy scores (document, label) pairs from ``features.pair_features``.
+SDG targets are scored in the context of their goal: the goal head runs first and its probability is a
+feature of every target pair. Thresholds: a label with enough positive training examples gets the
+threshold that maximises its out-of-fold F1; the others share the taxonomy's micro-F1-optimal one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.model_selection import GroupKFold
+
+from pipeline.model.features import Inputs, neighbour_votes, pair_features
+from pipeline.model.relevance import RelevanceClassifier
+from pipeline.model.spaces import TAXONOMIES, LabelSpaces
+THRESHOLD_GRID = np.round(np.arange(0.05, 0.96, 0.05), 2)
+
+
+@dataclass(frozen=True)
+class ClassifierConfig:
+    C: float = 1.0
+    neighbours: int = 7
+    folds: int = 5
+    min_positives_for_own_threshold: int = 4
+    max_labels: dict = field(default_factory=lambda: {"action_line": 3, "sdg_goal": 3, "sdg_target": 3})
+
+
+class WsisClassifier:
+    """Fit on labelled documents, then ``predict_proba`` → per-taxonomy (n, n_labels) probabilities."""
+
+    def __init__(self, spaces: LabelSpaces, config: ClassifierConfig | None = None):
+        self.spaces = spaces
+        self.config = config or ClassifierConfig()
+
+    # -- fitting ---------------------------------------------------------------------------------
+    def fit(self, inputs: Inputs, labels: dict[str, np.ndarray]) -> "WsisClassifier":
+        self._fit_heads(inputs, labels)
+        self.thresholds_, self.cv_probabilities_ = self._cross_validated_thresholds(inputs, labels)
+        return self
+
+    def _fit_heads(self, inputs: Inputs, labels: dict[str, np.ndarray]) -> None:
+        self.train_vectors_ = inputs.vectors.copy()
+        self.train_labels_ = {k: v.astype(np.int8) for k, v in labels.items()}
+        n = len(inputs.vectors)
+        self.priors_ = {k: np.log((v.sum(axis=0) + 0.5) / (n + 1.0)) for k, v in labels.items()}
+        exclude = inputs.groups[:, None] == inputs.groups[None, :]
+        self.heads_ = {}
+        goal_proba = None
+        for name in TAXONOMIES:
+            X = self._features(name, inputs, exclude=exclude, goal_proba=goal_proba)
+            y = labels[name].reshape(-1).astype(int)
+            if len(np.unique(y)) < 2:
+                raise ValueError(f"{name}: the training labels need both positive and negative pairs")
+            self.heads_[name] = RelevanceClassifier(C=self.config.C).fit(X, y)
+            if name == "sdg_goal":
+                goal_proba = self._head_proba(name, X, n)
+
+    def _cross_validated_thresholds(self, inputs: Inputs, labels: dict[str, np.ndarray]):
+        n_groups = len(np.unique(inputs.groups))
+        folds = min(self.config.folds, n_groups)
+        oof = {name: np.zeros(labels[name].shape) for name in TAXONOMIES}
+        for train, test in GroupKFold(n_splits=folds).split(inputs.vectors, groups=inputs.groups):
+            fold = WsisClassifier(self.spaces, self.config)
+            fold._fit_heads(inputs.subset(train), {k: v[train] for k, v in labels.items()})
+            for name, proba in fold.predict_proba(inputs.subset(test)).items():
+                oof[name][test] = proba
+        thresholds = {name: self._choose_thresholds(oof[name], labels[name]) for name in TAXONOMIES}
+        return thresholds, oof
+
+    def _choose_thresholds(self, proba: np.ndarray, truth: np.ndarray) -> np.ndarray:
+        def f1(pred, true):
+            tp = (pred & true).sum()
+            return 2 * tp / max(pred.sum() + true.sum(), 1)
+
+        truth = truth.astype(bool)
+        shared = max(THRESHOLD_GRID, key=lambda t: (f1(proba >= t, truth), -abs(t - 0.5)))
+        out = np.full(truth.shape[1], shared)
+        for j in range(truth.shape[1]):
+            if truth[:, j].sum() >= self.config.min_positives_for_own_threshold:
+                out[j] = max(THRESHOLD_GRID, key=lambda t: (f1(proba[:, j] >= t, truth[:, j]), -abs(t - shared)))
+        return out
+
+    # -- scoring ---------------------------------------------------------------------------------
+    def _features(self, name: str, inputs: Inputs, *, exclude=None, goal_proba=None) -> np.ndarray:
+        cosines = inputs.vectors @ self.spaces.prototypes[name].T
+        votes = neighbour_votes(inputs.vectors, self.train_vectors_, self.train_labels_[name],
+                                k=self.config.neighbours, exclude=exclude)
+        context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None
+        return pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context)
+
+    def _head_proba(self, name: str, X: np.ndarray, n_docs: int) -> np.ndarray:
+        return self.heads_[name].predict_proba(X)[:, 1].reshape(n_docs, -1)
+
+    def predict_proba(self, inputs: Inputs) -> dict[str, np.ndarray]:
+        n = len(inputs.vectors)
+        out: dict[str, np.ndarray] = {}
+        for name in TAXONOMIES:
+            X = self._features(name, inputs, goal_proba=out.get("sdg_goal"))
+            out[name] = self._head_proba(name, X, n)
+        return out
+
+    def decide(self, proba: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Per-label thresholds, at most ``max_labels`` per taxonomy, the top action line always,
+        and an SDG target only under an assigned goal."""
+        out = {}
+        for name in TAXONOMIES:
+            p = proba[name]
+            rank = np.argsort(np.argsort(-p, axis=1), axis=1)
+            chosen = (p >= self.thresholds_[name]) & (rank < self.config.max_labels[name])
+            if name == "action_line":
+                chosen |= rank == 0
+            if name == "sdg_target":
+                chosen &= out["sdg_goal"][:, self.spaces.target_goal]
+            out[name] = chosen
+        return out

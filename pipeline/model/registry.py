@@ -1,0 +1,125 @@
+"""Save and load trained classifiers as JSON + NPZ, checked by hash — never a pickle.
+
+A model folder ``models/classifier/<version>/`` holds ``model.json`` (config, label codes, metadata),
+``arrays.npz`` (every learned number; loaded with ``allow_pickle=False``) and ``MANIFEST.json`` with
+the sha256 of both. A file whose hash does not match is refused, so a tampered or truncated model
+never scores anything. ``models/classifier/current`` is a one-line file naming the version in use.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+from pipeline.atomic import write_text
+from pipeline.model.classifier import ClassifierConfig, WsisClassifier
+from pipeline.model.relevance import RelevanceClassifier
+from pipeline.model.spaces import TAXONOMIES, LabelSpaces
+
+FILES = ("model.json", "arrays.npz")
+
+
+class ModelFileError(ValueError):
+    """A model folder is missing, incomplete, or fails its hash check."""
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save_model(model: WsisClassifier, folder: Path, metadata: dict) -> Path:
+    """Write the model to ``folder`` (replacing it whole, atomically) and return the folder."""
+    arrays: dict[str, np.ndarray] = {"train_vectors": model.train_vectors_,
+                                     "target_goal": model.spaces.target_goal}
+    for name in TAXONOMIES:
+        head = model.heads_[name]
+        arrays |= {
+            f"{name}/prototypes": model.spaces.prototypes[name],
+            f"{name}/train_labels": model.train_labels_[name],
+            f"{name}/priors": model.priors_[name],
+            f"{name}/thresholds": model.thresholds_[name],
+            f"{name}/scaler_mean": head.scaler_.mean_, f"{name}/scaler_scale": head.scaler_.scale_,
+            f"{name}/coef": head.model_.coef_, f"{name}/intercept": head.model_.intercept_,
+            f"{name}/classes": head.classes_,
+        }
+    document = {"format": 1, "config": {**model.config.__dict__},
+                "codes": {k: list(v) for k, v in model.spaces.codes.items()}, "metadata": metadata}
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        (staging / "model.json").write_text(json.dumps(document, indent=1, sort_keys=True))
+        with open(staging / "arrays.npz", "wb") as handle:
+            np.savez(handle, **arrays)
+        manifest = {name: _sha256(staging / name) for name in FILES}
+        (staging / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+        staging.chmod(0o755)
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def verify(folder: Path) -> None:
+    manifest_path = Path(folder) / "MANIFEST.json"
+    if not manifest_path.exists():
+        raise ModelFileError(f"{folder}: no MANIFEST.json; not a model folder (train one with `wsis train`)")
+    manifest = json.loads(manifest_path.read_text())
+    for name in FILES:
+        path = Path(folder) / name
+        if not path.exists():
+            raise ModelFileError(f"{path}: missing")
+        if _sha256(path) != manifest.get(name):
+            raise ModelFileError(f"{path}: sha256 does not match MANIFEST.json (tampered or truncated); refusing to load")
+
+
+def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
+    """Return the classifier and its metadata, after checking every file's hash."""
+    folder = Path(folder)
+    verify(folder)
+    document = json.loads((folder / "model.json").read_text())
+    with np.load(folder / "arrays.npz", allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    codes = {k: tuple(v) for k, v in document["codes"].items()}
+    spaces = LabelSpaces(codes, {n: arrays[f"{n}/prototypes"] for n in TAXONOMIES}, arrays["target_goal"])
+    model = WsisClassifier(spaces, ClassifierConfig(**document["config"]))
+    model.train_vectors_ = arrays["train_vectors"]
+    model.train_labels_ = {n: arrays[f"{n}/train_labels"] for n in TAXONOMIES}
+    model.priors_ = {n: arrays[f"{n}/priors"] for n in TAXONOMIES}
+    model.thresholds_ = {n: arrays[f"{n}/thresholds"] for n in TAXONOMIES}
+    model.heads_ = {n: _head(arrays, n) for n in TAXONOMIES}
+    return model, document["metadata"]
+
+
+def _head(arrays: dict[str, np.ndarray], name: str) -> RelevanceClassifier:
+    head = RelevanceClassifier()
+    scaler = StandardScaler()
+    scaler.mean_, scaler.scale_ = arrays[f"{name}/scaler_mean"], arrays[f"{name}/scaler_scale"]
+    scaler.var_ = scaler.scale_ ** 2
+    scaler.n_features_in_ = len(scaler.mean_)
+    linear = LogisticRegression()
+    linear.coef_, linear.intercept_ = arrays[f"{name}/coef"], arrays[f"{name}/intercept"]
+    linear.classes_ = arrays[f"{name}/classes"]
+    linear.n_features_in_ = scaler.n_features_in_
+    head.scaler_, head.model_, head.classes_ = scaler, linear, linear.classes_
+    head.n_features_in_, head.n_iter_ = scaler.n_features_in_, np.array([0])
+    return head
+
+
+def current_version(root: Path) -> str | None:
+    pointer = Path(root) / "current"
+    return pointer.read_text().strip() if pointer.exists() else None
+
+
+def set_current(root: Path, version: str) -> None:
+    write_text(Path(root) / "current", version + "\n")

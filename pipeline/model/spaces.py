@@ -1,0 +1,42 @@
+"""Label spaces: each taxonomy's label codes, in order, with their prototype vectors.
+
+A label's prototype is the mean of the embeddings (e5 ``query:`` role) of its English and its French
+name-and-description, so French and English summaries are measured against the same point.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.embed import EmbeddingStore, TextEncoder, embed_texts, text_key
+from pipeline.taxonomy import LANGS, Taxonomy
+
+TAXONOMIES = ("action_line", "sdg_goal", "sdg_target")
+
+
+@dataclass
+class LabelSpaces:
+    codes: dict[str, tuple[str, ...]]
+    prototypes: dict[str, np.ndarray]   # taxonomy -> (n_labels, dim), unit rows
+    target_goal: np.ndarray             # for each target, the index of its goal in codes["sdg_goal"]
+
+
+def target_goal_index(goal_codes: tuple[str, ...], target_codes: tuple[str, ...]) -> np.ndarray:
+    return np.array([goal_codes.index(code.split(".")[0]) for code in target_codes])
+
+
+def build_label_spaces(taxonomy: Taxonomy, *, encoder: TextEncoder, store_root: Path) -> LabelSpaces:
+    store = EmbeddingStore(store_root, encoder.version, "query")
+    codes, prototypes = {}, {}
+    for name in TAXONOMIES:
+        labels = taxonomy.labels(name)
+        texts = {text_key(label.text(lang)): label.text(lang) for label in labels for lang in LANGS}
+        embed_texts(store, encoder, texts, role="query")
+        vectors = np.stack([
+            store.get([text_key(label.text(lang)) for lang in LANGS]).mean(axis=0) for label in labels
+        ])
+        prototypes[name] = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+        codes[name] = tuple(label.code for label in labels)
+    return LabelSpaces(codes, prototypes, target_goal_index(codes["sdg_goal"], codes["sdg_target"]))

@@ -1,0 +1,78 @@
+"""The trained classifier on synthetic data where the right answer is known."""
+import json
+
+import numpy as np
+import pytest
+
+from pipeline.labels import GoldLabel, LabelFileError, label_matrices, read_gold
+from pipeline.model.classifier import WsisClassifier
+from pipeline.model.features import Inputs
+from pipeline.model.registry import ModelFileError, current_version, load_model, save_model, set_current
+from pipeline.model.spaces import LabelSpaces
+from pipeline.taxonomy import load_taxonomy
+
+CODES = {"action_line": ("C2", "C5", "C6"), "sdg_goal": ("9", "16"), "sdg_target": ("9.1", "9.c", "16.a")}
+
+
+def synthetic(n_recs=40, seed=0):
+    """Documents near one of three directions; their line is that direction, their target follows."""
+    rng = np.random.default_rng(seed)
+    dim = 8
+    axes = np.eye(dim)[:3]
+    spaces = LabelSpaces(CODES, {"action_line": axes, "sdg_goal": np.eye(dim)[[0, 1]],
+                                 "sdg_target": np.eye(dim)[[0, 2, 1]]}, np.array([0, 0, 1]))
+    kind = np.repeat(np.arange(3), int(np.ceil(n_recs / 3)))[:n_recs]
+    vectors = axes[kind] + rng.normal(0, 0.35, (n_recs, dim))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    target = {0: ("9.1",), 1: ("16.a",), 2: ()}
+    gold = {f"R{i}": GoldLabel(f"R{i}", (CODES["action_line"][k],), target[k]) for i, k in enumerate(kind)}
+    ids = list(gold)
+    lexicon = {name: np.zeros((n_recs, len(c))) for name, c in CODES.items()}
+    return spaces, Inputs(vectors, lexicon, np.array(ids)), label_matrices(ids, gold, CODES)
+
+
+def test_learns_and_respects_the_decision_rules():
+    spaces, inputs, labels = synthetic()
+    model = WsisClassifier(spaces).fit(inputs, labels)
+    proba = model.predict_proba(inputs)
+    decided = model.decide(proba)
+    lines = decided["action_line"]
+    assert lines.any(axis=1).all()  # the top line is always assigned
+    assert (lines == labels["action_line"].astype(bool)).mean() > 0.9
+    assert all(0 <= p.min() and p.max() <= 1 for p in proba.values())
+    goal_of = spaces.target_goal
+    assert not (decided["sdg_target"] & ~decided["sdg_goal"][:, goal_of]).any()  # targets only under goals
+    assert set(model.thresholds_) == set(CODES)
+    assert model.cv_probabilities_["action_line"].shape == labels["action_line"].shape
+
+
+def test_saved_model_scores_identically_and_tampering_is_refused(tmp_path):
+    spaces, inputs, labels = synthetic()
+    model = WsisClassifier(spaces).fit(inputs, labels)
+    folder = save_model(model, tmp_path / "v1", {"version": "v1", "encoder_version": "e"})
+    set_current(tmp_path, "v1")
+    assert current_version(tmp_path) == "v1"
+    loaded, metadata = load_model(folder)
+    assert metadata["version"] == "v1"
+    for name, p in model.predict_proba(inputs).items():
+        assert np.array_equal(p, loaded.predict_proba(inputs)[name])
+    arrays = folder / "arrays.npz"
+    arrays.write_bytes(arrays.read_bytes()[:-10])  # truncated
+    with pytest.raises(ModelFileError, match="tampered or truncated"):
+        load_model(folder)
+    with pytest.raises(ModelFileError, match="not a model folder"):
+        load_model(tmp_path / "missing")
+
+
+def test_gold_file_errors_name_each_row(tmp_path):
+    path = tmp_path / "labels.jsonl"
+    rows = [{"id": "ITU-T X.1 (01/2020)", "action_lines": ["C5"], "sdg_targets": ["16.a"]},
+            {"id": "ITU-T X.2 (01/2020)", "action_lines": ["C99"], "sdg_targets": []},
+            {"id": "ITU-T X.3 (01/2020)", "action_lines": ["C2"], "sdg_targets": ["9.z"]}]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n{not json\n")
+    with pytest.raises(LabelFileError) as error:
+        read_gold(path, load_taxonomy())
+    message = str(error.value)
+    assert f"{path}:2: ITU-T X.2 (01/2020) has unknown label code(s) ['C99']" in message
+    assert f"{path}:3: ITU-T X.3 (01/2020) has unknown label code(s) ['9.z']" in message
+    assert f"{path}:4: invalid JSON" in message
