@@ -5,8 +5,12 @@ BIN    := $(VENV)/bin
 ENCODER := models/encoder/BUILD.json
 CLASSIFIER := models/classifier/current
 SAMPLE_OUT := data/processed/demo
+CHROMIUM := /usr/bin/chromium
+CATALOGUE ?= ../shared/data/itu-t-relaton/itu_t_inforce_recommendations.csv
+CATALOGUE_OUT := data/processed/catalogue
+REPORT_LANG ?= en
 
-.PHONY: demo test install encoder classifier bench-quality clean
+.PHONY: demo test install encoder classifier chromium bench-quality bench-report report-screenshot clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,7 +26,7 @@ encoder: $(ENCODER)
 
 # The shipped classifier is trained at setup from our own sample labels: deterministic, seconds.
 $(CLASSIFIER): $(ENCODER) data/labels/sample.jsonl data/raw/sample/recommendations.csv $(wildcard pipeline/model/*.py)
-	HF_HUB_OFFLINE=1 $(BIN)/wsis train data/raw/sample --labels data/labels/sample.jsonl --models models/classifier
+	HF_HUB_OFFLINE=1 $(BIN)/wsis train data/raw/sample --seed-labels data/labels/sample.jsonl --models models/classifier
 
 classifier: $(CLASSIFIER)
 
@@ -30,12 +34,32 @@ demo: $(CLASSIFIER)
 	HF_HUB_OFFLINE=1 $(BIN)/wsis run data/raw/sample --out $(SAMPLE_OUT)
 	@echo "Open the report: $(CURDIR)/$(SAMPLE_OUT)/report.html"
 
-test: $(CLASSIFIER)
+# Debian's Chromium, for the report's browser test and screenshots (installed as root; no browser download).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core
+
+chromium: $(CHROMIUM)
+
+test: $(CLASSIFIER) $(CHROMIUM)
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
 
 bench-quality: $(CLASSIFIER)
 	$(BIN)/python -m pip install --quiet --no-deps sdgclassification-benchmark==1.0.0 progress==1.6.1 tabulate==0.9.0
 	HF_HUB_OFFLINE=1 $(BIN)/python bench/quality.py
+
+# The real in-force catalogue through the whole pipeline (long the first time; embeddings are cached), then
+# its report rendered by headless Chromium to a full-page PNG: `make report-screenshot [REPORT_LANG=fr]`.
+$(CATALOGUE_OUT)/predictions.csv: $(CLASSIFIER) $(CATALOGUE)
+	HF_HUB_OFFLINE=1 $(BIN)/wsis run $(CATALOGUE) --out $(CATALOGUE_OUT)
+
+report-screenshot: $(CATALOGUE_OUT)/predictions.csv $(CHROMIUM)
+	$(BIN)/wsis report $(CATALOGUE_OUT)/recommendations.parquet $(CATALOGUE_OUT)/predictions.csv \
+		--coverage $(CATALOGUE_OUT)/coverage --report $(CATALOGUE_OUT)/report.html
+	$(BIN)/python -m pipeline.report.browser $(CATALOGUE_OUT)/report.html $(CATALOGUE_OUT)/report.png --lang $(REPORT_LANG)
+
+# `wsis report` timed at catalogue scale on synthetic predictions of the real shape (bench/RESULTS.md).
+bench-report: $(VENV)/.installed
+	$(BIN)/python bench/report_scale.py
 
 clean:
 	rm -rf data/processed/demo .pytest_cache

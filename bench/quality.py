@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
+    parser.add_argument("--dev-only", action="store_true", help="skip the peer and the SDG benchmark (quick iteration)")
     args = parser.parse_args()
     data = args.shared / "data"
     if not data.is_dir():
@@ -146,7 +147,7 @@ def main() -> None:
 
     dev_en = dev[dev["lang"] == "en"].reset_index(drop=True)
     gold_goals = {k: set(v.sdg_goals) for k, v in dev_gold.items()}
-    peer = peer_goals([embedding_text(t, s) for t, s in zip(dev_en["title"], dev_en["summary"])], args.shared)
+    peer = None if args.dev_only else peer_goals([embedding_text(t, s) for t, s in zip(dev_en["title"], dev_en["summary"])], args.shared)
     if peer is not None:
         summary, _ = score_sets(dict(zip(dev_en["rec_id"], peer)), gold_goals)
         results["text2sdg peer (>=2 of 6)"] = {"dev": {"en": {"sdg_goal": summary}}}
@@ -157,7 +158,7 @@ def main() -> None:
         have_harness = True
     except ImportError:
         have_harness = False
-    if bench_path.exists() and have_harness:
+    if bench_path.exists() and have_harness and not args.dev_only:
         texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
         frame = pd.DataFrame({"rec_id": [f"bench-{i}" for i in range(len(texts))], "lang": "en",
                               "title": "", "summary": texts})

@@ -50,7 +50,7 @@ def defuse_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that start like a formula with ``'`` (OWASP's CSV-injection advice)."""
     out = frame.copy()
     for name in out.columns:
-        if out[name].dtype == object or str(out[name].dtype) == "string":
+        if out[name].dtype == object or isinstance(out[name].dtype, pd.StringDtype):  # pandas 3: "str" too
             out[name] = out[name].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_LEADS) else v
             )

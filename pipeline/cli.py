@@ -5,6 +5,8 @@ input (a clear message, nothing half-written), 2 usage.
 """
 from __future__ import annotations
 
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -39,15 +41,34 @@ def ingest_command(
     inputs: Annotated[list[str], typer.Argument(help="files, directories or globs")],
     out: Annotated[Path, typer.Option("--out", help="recommendations.parquet to write")] = Path(
         "data/processed/recommendations.parquet"),
+    strict: Annotated[bool, typer.Option("--strict", help="stop at the first unreadable file")] = False,
 ) -> None:
-    """Read input tables into the recommendations table; rejects.csv goes beside it."""
+    """Read tables, Relaton YAML (files, folders, .tar.gz) and DOCX/PDF/HTML Recommendations into the
+    recommendations table; rejects.csv goes beside it, with a reason for every record not kept."""
+    from pipeline.ingest import IngestError
     from pipeline.stages import ingest_stage
 
-    try:
-        result = ingest_stage(inputs, out)
-    except FileNotFoundError as exc:
-        _fail(str(exc))
+    with _progress_bar("ingest") as progress:
+        try:
+            result = ingest_stage(inputs, out, strict=strict, progress=progress)
+        except (FileNotFoundError, IngestError) as exc:
+            _fail(str(exc))
     typer.echo(result.accounting)
+
+
+@contextmanager
+def _progress_bar(label: str):
+    """A byte-counting bar on stderr, shown only when both output streams are a terminal."""
+    from tqdm import tqdm
+
+    quiet = not (sys.stdout.isatty() and sys.stderr.isatty())
+    with tqdm(desc=label, unit="B", unit_scale=True, unit_divisor=1024, disable=quiet, leave=False) as bar:
+        def advance(n: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(n)
+
+        yield advance
 
 
 @app.command("embed")
@@ -92,7 +113,7 @@ def report_command(
     lang: Annotated[Optional[str], typer.Option("--lang", help="en or fr")] = None,
     params: ParamsOption = Path("params.yaml"),
 ) -> None:
-    """Coverage tables per study group and the bilingual HTML report."""
+    """Coverage tables per study group (CSV, Parquet, coverage.xlsx), report.html and summary.md."""
     from pipeline.stages import report_stage
 
     p = _params(params)
@@ -100,6 +121,8 @@ def report_command(
         _fail(f"--lang must be en or fr, not {lang!r}")
     paths = report_stage(recommendations, predictions, coverage_dir=coverage_dir, report=report,
                          params=p, lang=lang)
+    typer.echo(f"tables: {paths.coverage_dir.resolve()} (and {paths.workbook.name})")
+    typer.echo(f"summary: {paths.summary.resolve()}")
     typer.echo(f"report: {paths.report.resolve()}")
 
 
@@ -145,22 +168,28 @@ def run_command(
 @app.command("train")
 def train_command(
     inputs: Annotated[list[str], typer.Argument(help="the labelled Recommendations' texts (files, dirs, globs)")],
-    labels: Annotated[Path, typer.Option("--labels", help="gold labels, JSON Lines (labelling guide)")],
+    labels: Annotated[Optional[list[Path]], typer.Option(
+        "--labels", help="more labels: JSON Lines, or a filled review sheet (CSV/XLSX); repeatable, later wins")] = None,
+    seed_labels: Annotated[Path, typer.Option("--seed-labels", help="the seed labels, always included first")] = Path(
+        "data/labels/sample.jsonl"),
     store: StoreOption = Path("data/processed/embeddings"),
     encoder: EncoderOption = Path("models/encoder"),
     models: ModelsOption = Path("models/classifier"),
     version: Annotated[Optional[str], typer.Option("--version")] = None,
+    metrics_dir: Annotated[Optional[Path], typer.Option("--metrics-dir", help="write DVC metrics/plots here")] = None,
     params: ParamsOption = Path("params.yaml"),
 ) -> None:
     """Train the classifier heads, save them under MODELS/<version> and make that version current."""
     from pipeline.labels import LabelFileError
+    from pipeline.model.registry import ModelFileError
     from pipeline.stages import make_encoder, train_stage
 
     p = _params(params)
+    label_files = [seed_labels, *(labels or [])]
     try:
-        result, folder = train_stage(inputs, labels, store=store, encoder=make_encoder(encoder, p),
-                                     model_root=models, version=version)
-    except (LabelFileError, FileNotFoundError, ValueError) as exc:
+        result, folder = train_stage(inputs, label_files, store=store, encoder=make_encoder(encoder, p),
+                                     model_root=models, version=version, metrics_dir=metrics_dir)
+    except (LabelFileError, ModelFileError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"trained on {result.recommendations} Recommendations ({result.documents} texts); "
                f"cross-validated micro-F1 {result.cv_metrics['cv_micro_f1']} → {folder}")
@@ -194,6 +223,33 @@ def evaluate_command(
         typer.echo("confusion (gold primary × predicted top line):")
         typer.echo(evaluation.confusion.to_string())
     typer.echo(f"metrics → {out}")
+
+
+@app.command("review")
+def review_command(
+    recommendations: Annotated[Path, typer.Argument()] = Path("data/processed/recommendations.parquet"),
+    predictions: Annotated[Path, typer.Argument()] = Path("data/processed/predictions.csv"),
+    out: Annotated[Path, typer.Option("--out", help="review sheet to write (.xlsx or .csv)")] = Path(
+        "data/processed/review.xlsx"),
+    size: Annotated[int, typer.Option("--size", help="how many Recommendations to queue")] = 50,
+    labelled: Annotated[Optional[list[Path]], typer.Option(
+        "--labelled", help="label files whose Recommendations need no review")] = None,
+) -> None:
+    """Export the Recommendations whose labels would teach the model most, for an analyst to fill."""
+    from pipeline.labels import LabelFileError
+    from pipeline.review import review_queue, write_review_sheet
+    from pipeline.stages import merge_labels, read_predictions, read_recommendations
+    from pipeline.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    try:
+        known = set(merge_labels(list(labelled or []), taxonomy))
+    except LabelFileError as exc:
+        _fail(str(exc))
+    queue = review_queue(read_predictions(predictions), read_recommendations(recommendations), taxonomy,
+                         size=size, already_labelled=known)
+    write_review_sheet(queue, out)
+    typer.echo(f"{len(queue)} Recommendations to review → {out}")
 
 
 def main() -> None:

@@ -96,3 +96,27 @@ def confusion_table(predictions: pd.DataFrame, gold: dict[str, GoldLabel], lang:
     pairs = [(gold[i].action_lines[0], top[i]) for i in top.index if i in gold]
     frame = pd.DataFrame(pairs, columns=["gold", "predicted"])
     return pd.crosstab(frame["gold"], frame["predicted"]) if len(frame) else pd.DataFrame()
+
+
+def worst_errors(predictions: pd.DataFrame, gold: dict[str, GoldLabel], recommendations: pd.DataFrame,
+                 *, n: int = 10, lang: str = "all") -> pd.DataFrame:
+    """The Recommendations whose predicted action lines are furthest from gold, with their evidence.
+
+    Distance is the number of missed plus spurious lines; ties go to the more confident mistake.
+    """
+    lines = predictions[(predictions["lang"] == lang) & (predictions["taxonomy"] == "action_line")]
+    titles = recommendations.sort_values("lang").groupby("rec_id")["title"].first()
+    rows = []
+    for rec_id, group in lines.groupby("rec_id"):
+        if rec_id not in gold:
+            continue
+        chosen = group[group["assigned"]].sort_values("rank")
+        predicted, truth = set(chosen["label"]), set(gold[rec_id].action_lines)
+        if predicted == truth:
+            continue
+        rows.append({"rec_id": rec_id, "title": titles.get(rec_id, ""), "gold": " ".join(gold[rec_id].action_lines),
+                     "predicted": " ".join(chosen["label"]), "errors": len(predicted ^ truth),
+                     "top_score": float(group["score"].max()),
+                     "evidence": " / ".join(e for e in chosen["evidence"] if e)})
+    frame = pd.DataFrame(rows, columns=["rec_id", "title", "gold", "predicted", "errors", "top_score", "evidence"])
+    return frame.sort_values(["errors", "top_score"], ascending=False).head(n).reset_index(drop=True)

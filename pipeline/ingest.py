@@ -1,43 +1,72 @@
-"""Ingest: read input tables into the ``recommendations`` table, accounting for every row.
+"""Ingest: read every input into the ``recommendations`` table, accounting for every record.
 
-Every row read ends up either in the table or in the rejects table with its reason, and
-``IngestResult.accounting`` says how many went where. Column names are mapped from either the
-canonical names of DESIGN.md or the Relaton-derived CSV (``itu_id, title_en, abstract_en,
-study_group, published``), without options.
+Inputs are tables (CSV/TSV/JSON Lines/Parquet/XLSX, with the canonical columns of DESIGN.md or the
+Relaton-derived ones), Relaton YAML records (files, directories, globs or a .tar.gz of them) and the
+Recommendation documents themselves (DOCX, PDF, HTML, French or English). ``pipeline.readers`` turns
+each file into raw records; this module holds every rule about what is kept, so all formats are judged
+alike:
+
+- each record is kept once, or rejected with a reason (``IngestResult.accounting`` adds them up);
+- ``rec_id`` is canonical ("UIT-T G.652 (11/2016)" is "ITU-T G.652 (11/2016)"), which pairs the French
+  and English versions of an edition and finds the same edition in two sources;
+- the same edition and language from a second source is rejected as a duplicate naming the source
+  kept, after lending the kept row any keywords, study group, date or title it lacked;
+- the language comes from the source (a column, the column names, a Relaton record, a document's
+  headings) and is detected only when none says;
+- without a status from the source, the latest edition of a number is in force and older ones
+  superseded; Relaton's "Withdrawal" means superseded when a later edition exists, withdrawn otherwise.
 """
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import hashlib
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pandas as pd
 
+from pipeline.identifiers import NotARecommendation, parse_rec_id
 from pipeline.language import detect_language
-from pipeline.readers import READERS, UnreadableFile, read_table
-from pipeline.schemas import RECOMMENDATIONS, REJECTS, STATUSES
+from pipeline.readers import (DUPLICATE, EMPTY_SUMMARY, INVALID_STATUS, MISSING_ID, NOT_ITU_T, UNKNOWN_LANGUAGE,
+                              UNREADABLE, UNSUPPORTED, Limits, RawRecord, UnreadableFile, read_records, reader_for)
+from pipeline.schemas import RECOMMENDATIONS, REJECTS
 from pipeline.study_groups import normalise_study_group
 
 # Alternative spellings of canonical columns, with the language a column name implies.
 ALIASES: dict[str, tuple[str, str]] = {
     "itu_id": ("rec_id", ""),
+    "identifier": ("rec_id", ""),
     "title_en": ("title", "en"),
     "abstract_en": ("summary", "en"),
+    "summary_en": ("summary", "en"),
     "title_fr": ("title", "fr"),
     "abstract_fr": ("summary", "fr"),
+    "summary_fr": ("summary", "fr"),
+    "abstract": ("summary", ""),
     "study_groups": ("study_group", ""),
     "published": ("approved", ""),
+    "language": ("lang", ""),
 }
+_WITHDRAWAL = "withdrawal"  # Relaton's stage: no longer in force, superseded or withdrawn (decided later)
 STATUS_WORDS = {
-    "in_force": "in_force", "in force": "in_force", "published": "in_force",
-    "superseded": "superseded", "withdrawn": "withdrawn", "withdrawal": "withdrawn",
+    "in_force": "in_force", "in force": "in_force", "published": "in_force", "en vigueur": "in_force",
+    "superseded": "superseded", "remplacée": "superseded",
+    "withdrawn": "withdrawn", "supprimée": "withdrawn", "withdrawal": _WITHDRAWAL,
     "unknown": "unknown", "": "",
 }
-REC_ID = re.compile(r"^ITU-T\s+(?P<number>(?P<series>[A-Z]{1,3})\s?\.?\s?[0-9][\w.\-/]*)\s*(?P<rest>.*)$")
+LANGUAGE_WORDS = {"en": "en", "eng": "en", "english": "en", "anglais": "en",
+                  "fr": "fr", "fra": "fr", "fre": "fr", "french": "fr", "français": "fr", "francais": "fr"}
+RECOMMENDATION_DOCTYPES = frozenset({"", "recommendation"})
+FILE_LEVEL = frozenset({UNREADABLE, UNSUPPORTED})
+
+Progress = Callable[[int, int], None]  # (bytes just read, total bytes of all inputs)
+
+
+class IngestError(ValueError):
+    """Raised under ``strict=True`` at the first file that cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -49,26 +78,36 @@ class IngestResult:
     @property
     def accounting(self) -> str:
         reasons = Counter(self.rejects["reason"])
-        by_reason = ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()))
+        by_reason = ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0])))
         line = f"read {self.read}, kept {len(self.recommendations)}, rejected {len(self.rejects)}"
         return f"{line} ({by_reason})" if by_reason else line
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files, directories (searched recursively for known table types) and globs, in a stable order."""
+    """Files, directories (searched recursively for every readable type) and globs, in a stable order.
+
+    A named file is kept whatever its type, so that an unsupported one is reported, not skipped.
+    """
     found: list[Path] = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in READERS)
+            found += sorted(p for p in path.rglob("*") if p.is_file() and reader_for(p))
         elif path.exists():
             found.append(path)
         else:
             matches = sorted(Path(m) for m in glob.glob(str(item), recursive=True))
             if not matches:
                 raise FileNotFoundError(f"{item}: no such file, directory or glob match")
-            found += [m for m in matches if m.is_file()]
-    return list(dict.fromkeys(found))
+            for match in matches:
+                if match.is_dir():
+                    found += sorted(p for p in match.rglob("*") if p.is_file() and reader_for(p))
+                elif match.is_file():
+                    found.append(match)
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.resolve(), path)
+    return list(unique.values())
 
 
 def text_sha256(title: str, summary: str) -> str:
@@ -80,134 +119,197 @@ def embedding_text(title: str, summary: str) -> str:
     return f"{' '.join(title.split())}\n{' '.join(summary.split())}".strip()
 
 
-def ingest(inputs: Iterable[str | Path]) -> IngestResult:
-    kept: list[dict] = []
-    rejects: list[dict] = []
-    read = 0
-    for path in expand_inputs(inputs):
+def ingest(inputs: Iterable[str | Path], *, strict: bool = False, limits: Limits = Limits(),
+           progress: Progress | None = None) -> IngestResult:
+    """Read ``inputs`` (files, directories, globs) into the recommendations table and its rejects.
+
+    With ``strict``, the first file that cannot be read raises ``IngestError``; otherwise it is
+    rejected and the run goes on. ``progress`` is called as input bytes are consumed.
+    """
+    paths = expand_inputs(inputs)
+    run = _Run(strict)
+    total = sum(_size(p) for p in paths)
+    for path in paths:
+        done = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(n, total)
+
         try:
-            frame = read_table(path)
+            for raw in read_records(path, limits, advance):
+                run.take(raw, path)
         except UnreadableFile as exc:
-            read += 1
-            rejects.append(_reject(path, "", "", "unreadable file", str(exc)))
-            continue
-        read += len(frame)
-        rows, bad = _rows_from_frame(frame, path)
-        kept += rows
-        rejects += bad
-    table, duplicates = _drop_duplicates(pd.DataFrame.from_records(kept, columns=RECOMMENDATIONS.names))
-    rejects += duplicates
-    table = _infer_status(table)
-    table = table.sort_values(["rec_id", "lang"], kind="stable")
-    reject_frame = pd.DataFrame.from_records(rejects, columns=REJECTS.names)
-    return IngestResult(
-        RECOMMENDATIONS.validate(table),
-        REJECTS.validate(reject_frame) if len(reject_frame) else REJECTS.empty(),
-        read,
-    )
+            run.take(RawRecord(reason=UNREADABLE, detail=str(exc)), path)
+        if progress and _size(path) > done:
+            progress(_size(path) - done, total)
+    return run.result()
 
 
-def _reject(path: Path, row: str, rec_id: str, reason: str, detail: str = "") -> dict:
-    return {"source": str(path), "row": row, "rec_id": rec_id, "reason": reason, "detail": detail}
+class _Run:
+    """The state of one ingest: kept rows by (rec_id, lang), rejects, and the latest edition seen per number."""
 
+    def __init__(self, strict: bool):
+        self.strict = strict
+        self.read = 0
+        self.kept: dict[tuple[str, str], dict] = {}
+        self.rejects: list[dict] = []
+        self._reject_keys: set[tuple[str, str, str]] = set()
+        self.latest: dict[str, dt.date] = {}
+        self._renames: dict[tuple[str, ...], tuple[dict[str, str], str]] = {}
 
-def _canonical_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """Rename alias columns; return the language the column names imply ("" if none)."""
-    implied = ""
-    renames = {}
-    for column in frame.columns:
-        key = str(column).strip().lower()
-        if key in ALIASES and ALIASES[key][0] not in frame.columns:
-            target, lang = ALIASES[key]
-            if target in renames.values():
-                continue
-            renames[column] = target
-            implied = implied or lang
-        elif key != column:
-            renames[column] = key
-    return frame.rename(columns=renames), implied
-
-
-def _rows_from_frame(frame: pd.DataFrame, path: Path) -> tuple[list[dict], list[dict]]:
-    frame, implied_lang = _canonical_columns(frame)
-    kept, rejects = [], []
-    for position, record in enumerate(frame.to_dict("records")):
-        row = str(record.get("_row") or position + 2)  # +2: 1-based, after the header line
-        locator = f"{path}:{row}"
-        value = {k: ("" if pd.isna(v) else str(v).strip()) for k, v in record.items()}
-        rec_id = " ".join(value.get("rec_id", "").split())
-        if value.get("_error"):
-            rejects.append(_reject(path, row, rec_id, "malformed row", value["_error"]))
-            continue
-        if not rec_id:
-            rejects.append(_reject(path, row, "", "missing rec_id"))
-            continue
-        match = REC_ID.match(rec_id)
-        if not match:
-            rejects.append(_reject(path, row, rec_id, "not an ITU-T Recommendation",
-                                   "rec_id should look like 'ITU-T Y.3172 (06/2019)'"))
-            continue
-        summary = " ".join(value.get("summary", "").split())
+    def take(self, raw: RawRecord, path: Path) -> None:
+        self.read += 1
+        fields, implied_lang = self._canonical(raw.fields)
+        given_id = " ".join(fields.get("rec_id", "").split())
+        if raw.reason:
+            if self.strict and raw.reason in FILE_LEVEL:
+                where = f"{path}:{raw.row}" if raw.row else str(path)
+                raise IngestError(f"{where}: {raw.reason}: {raw.detail}")
+            return self._reject(path, raw.row, given_id, raw.reason, raw.detail)
+        if not given_id:
+            return self._reject(path, raw.row, "", MISSING_ID)
+        approved = _date(fields.get("approved", ""))
+        try:
+            rec = parse_rec_id(given_id, approved)
+        except NotARecommendation as exc:
+            return self._reject(path, raw.row, given_id, NOT_ITU_T, str(exc))
+        doctype = fields.get("doctype", "").strip().lower()
+        if doctype not in RECOMMENDATION_DOCTYPES:
+            return self._reject(path, raw.row, rec.rec_id, NOT_ITU_T, f"doctype {doctype!r}")
+        edition = approved or _edition_month(rec.rec_id)
+        self._saw_edition(rec.number, edition)
+        for other in fields.get("editions", "").split(";"):
+            other = other.strip().removeprefix("ITU-T ")
+            if other.startswith(f"{rec.number} ("):
+                try:
+                    self._saw_edition(rec.number, _edition_month(parse_rec_id(f"ITU-T {other}").rec_id))
+                except NotARecommendation:
+                    continue
+        summary = " ".join(fields.get("summary", "").split())
         if not summary:
-            rejects.append(_reject(path, row, rec_id, "empty summary"))
-            continue
-        title = " ".join(value.get("title", "").split())
-        lang = value.get("lang", "").lower() or implied_lang or detect_language(f"{title} {summary}")
+            return self._reject(path, raw.row, rec.rec_id, EMPTY_SUMMARY)
+        title = " ".join(fields.get("title", "").split())
+        given_lang = fields.get("lang", "").strip()
+        lang = LANGUAGE_WORDS.get(given_lang.lower(), LANGUAGE_WORDS.get(given_lang.lower()[:2], ""))
+        if given_lang and not lang:
+            return self._reject(path, raw.row, rec.rec_id, UNKNOWN_LANGUAGE, f"lang={given_lang!r} is neither en nor fr")
+        if not lang:
+            lang = implied_lang or detect_language(f"{title} {summary}")
         if lang not in ("en", "fr"):
-            rejects.append(_reject(path, row, rec_id, "unknown language",
-                                   f"lang={value.get('lang', '')!r}; detection was inconclusive"))
-            continue
-        status = STATUS_WORDS.get(value.get("status", "").lower())
-        if status is None or (status and status not in STATUSES):
-            rejects.append(_reject(path, row, rec_id, "invalid status", value.get("status", "")))
-            continue
-        approved = pd.to_datetime(value.get("approved", ""), errors="coerce")
-        number = match.group("number").replace(" ", "")
-        kept.append({
-            "rec_id": rec_id,
-            "number": value.get("number") or number,
-            "series": value.get("series") or match.group("series"),
-            "lang": lang,
-            "title": title,
-            "summary": summary,
-            "keywords": value.get("keywords", ""),
-            "study_group": normalise_study_group(value.get("study_group", "")),
-            "approved": None if pd.isna(approved) else approved.date(),
-            "status": status,
-            "source": locator,
-            "text_sha256": text_sha256(title, summary),
-        })
-    return kept, rejects
+            found = f"detected {lang!r}" if lang else "detection was inconclusive"
+            return self._reject(path, raw.row, rec.rec_id, UNKNOWN_LANGUAGE, f"no lang given; {found}")
+        status = STATUS_WORDS.get(fields.get("status", "").strip().lower())
+        if status is None:
+            return self._reject(path, raw.row, rec.rec_id, INVALID_STATUS, fields.get("status", ""))
+        row = {
+            "rec_id": rec.rec_id, "number": rec.number, "series": rec.series, "lang": lang,
+            "title": title, "summary": summary, "keywords": " ".join(fields.get("keywords", "").split()),
+            "study_group": normalise_study_group(fields.get("study_group", "")), "approved": approved,
+            "status": status, "source": f"{path}:{raw.row}" if raw.row else str(path),
+            "text_sha256": text_sha256(title, summary), "_edition": edition,
+        }
+        first = self.kept.get((rec.rec_id, lang))
+        if first is None:
+            self.kept[(rec.rec_id, lang)] = row
+            return None
+        same = "same text as" if first["text_sha256"] == row["text_sha256"] else "different text from"
+        lent = _lend(first, row)
+        detail = f"{same} {first['source']}, which was kept" + (f"; it lent the kept row its {lent}" if lent else "")
+        return self._reject(path, raw.row, rec.rec_id, DUPLICATE, detail)
+
+    def _saw_edition(self, number: str, edition: dt.date | None) -> None:
+        """Remember the latest edition known of each number, from records kept or not and from the
+        editions a Relaton record lists, so an older edition is superseded even if the newer one
+        has no summary."""
+        if edition and edition > self.latest.get(number, dt.date.min):
+            self.latest[number] = edition
+
+    def _reject(self, path: Path, row: str, rec_id: str, reason: str, detail: str = "") -> None:
+        """Record a reject; a repeated locator (an archive may hold two members of one name) gets "~2"."""
+        key, n = (str(path), row, reason), 1
+        while key in self._reject_keys:
+            n += 1
+            key = (str(path), f"{row}~{n}", reason)
+        self._reject_keys.add(key)
+        self.rejects.append({"source": key[0], "row": key[1], "rec_id": rec_id, "reason": reason, "detail": detail})
+
+    def _canonical(self, fields: dict[str, str]) -> tuple[dict[str, str], str]:
+        """Rename alias columns (once per distinct header); return the language the names imply."""
+        key = tuple(fields)
+        if key not in self._renames:
+            lowered = {name: str(name).strip().lower() for name in key}
+            present = set(lowered.values())
+            renames, implied = {}, ""
+            for name, low in lowered.items():
+                target, lang = ALIASES.get(low, (low, ""))
+                if target != low and (target in present or target in renames.values()):
+                    target, lang = low, ""
+                renames[name] = target
+                implied = implied or lang
+            self._renames[key] = (renames, implied)
+        renames, implied = self._renames[key]
+        return {renames[name]: ("" if value is None else str(value)) for name, value in fields.items()}, implied
+
+    def result(self) -> IngestResult:
+        rows = list(self.kept.values())
+        for row in rows:
+            row["status"] = self._status(row)
+        table = pd.DataFrame.from_records(rows, columns=RECOMMENDATIONS.names)
+        table = table.sort_values(["rec_id", "lang"], kind="stable")
+        rejects = pd.DataFrame.from_records(self.rejects, columns=REJECTS.names)
+        return IngestResult(RECOMMENDATIONS.validate(table),
+                            REJECTS.validate(rejects) if len(rejects) else REJECTS.empty(), self.read)
+
+    def _status(self, row: dict) -> str:
+        if row["status"] not in ("", _WITHDRAWAL):
+            return row["status"]
+        latest = self.latest.get(row["number"])
+        newer_exists = row["_edition"] is not None and latest is not None and row["_edition"] < latest
+        if row["status"] == _WITHDRAWAL:
+            return "superseded" if newer_exists else "withdrawn"
+        return "superseded" if newer_exists else "in_force"
 
 
-def _drop_duplicates(table: pd.DataFrame) -> tuple[pd.DataFrame, list[dict]]:
-    """Keep the first (rec_id, lang); later copies go to rejects naming the source that was kept."""
-    dupes = table.duplicated(["rec_id", "lang"], keep="first")
-    first_source = table.drop_duplicates(["rec_id", "lang"]).set_index(["rec_id", "lang"])["source"]
-    rejects = []
-    for record in table[dupes].to_dict("records"):
-        path, _, row = record["source"].rpartition(":")
-        kept_at = first_source[(record["rec_id"], record["lang"])]
-        same = "same text" if _same_text(table, record) else "different text"
-        rejects.append(_reject(Path(path), row, record["rec_id"], "duplicate", f"{same}; kept {kept_at}"))
-    return table[~dupes], rejects
+def _lend(kept: dict, other: dict) -> str:
+    """Fill the kept row's empty fields from a duplicate of it; say which were filled."""
+    lent = [name for name in ("title", "keywords", "study_group", "approved") if not kept[name] and other[name]]
+    for name in lent:
+        kept[name] = other[name]
+    if "title" in lent:
+        kept["text_sha256"] = text_sha256(kept["title"], kept["summary"])
+    if "approved" in lent and kept["_edition"] is None:
+        kept["_edition"] = other["_edition"]
+    return ", ".join(lent).replace("approved", "approval date").replace("_", " ")
 
 
-def _same_text(table: pd.DataFrame, record: dict) -> bool:
-    first = table[(table["rec_id"] == record["rec_id"]) & (table["lang"] == record["lang"])].iloc[0]
-    return first["text_sha256"] == record["text_sha256"]
+def _date(text: str) -> dt.date | None:
+    """ISO dates (nearly all inputs) directly; anything else as pandas reads it; None if unreadable."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    value = pd.to_datetime(text, errors="coerce", dayfirst=not text[:4].isdigit())
+    return None if pd.isna(value) else value.date()
 
 
-def _infer_status(table: pd.DataFrame) -> pd.DataFrame:
-    """Where the source gave no status, the latest edition of a number is in force, older ones superseded."""
-    if table.empty:
-        return table
-    table = table.copy()
-    latest = table.groupby("number")["approved"].transform(
-        lambda dates: max((d for d in dates if d is not None), default=None)
-    )
-    unknown = table["status"] == ""
-    is_latest = (table["approved"] == latest) | latest.isna()
-    table.loc[unknown & is_latest, "status"] = "in_force"
-    table.loc[unknown & ~is_latest, "status"] = "superseded"
-    return table
+def _edition_month(rec_id: str) -> dt.date | None:
+    """The first of the "(MM/YYYY)" month in a rec_id: enough to order editions that lack a date."""
+    tail = rec_id.rstrip(")").rsplit("(", 1)[-1]
+    try:
+        month, year = tail.split("/")
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

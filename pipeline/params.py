@@ -4,6 +4,7 @@ Sections are named after the DVC stages. Core functions never open params.yaml t
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -30,15 +31,51 @@ class ClassifyParams:
     targets_kept: int = 10  # target rows written per document (the rest are not scored in output)
 
 
+# Study groups whose mandate (WTSA Resolution 2, lead study group roles) names a priority line: a
+# weak share there is a sharper resolves-4 finding than the same share elsewhere.
+DEFAULT_MANDATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("SG2", ("C6",)), ("SG3", ("C6",)), ("SG5", ("C2",)), ("SG11", ("C2",)), ("SG12", ("C2",)),
+    ("SG13", ("C2",)), ("SG15", ("C2",)), ("SG17", ("C5",)),
+)
+
+
 @dataclass(frozen=True)
 class CoverageParams:
+    """What is counted, and the thresholds of every gap rule (each rule states them in the report)."""
+
     priority_lines: tuple[str, ...] = ("C2", "C5", "C6")
     statuses: tuple[str, ...] = ("in_force",)
+    as_of: str = ""  # ISO date that "recent" and the running study period end at; "" = latest approval
+    min_group_size: int = 5  # smaller study groups are not judged: one Recommendation would swing them
+    exempt_groups: tuple[str, ...] = ("TSAG",)  # not judged on resolves 4: TSAG approves working methods
+    priority_min_share: float = 0.05  # resolves 4: a group's share on a priority line below this is weak
+    mandates: tuple[tuple[str, tuple[str, ...]], ...] = DEFAULT_MANDATES
+    mandate_min_share: float = 0.25  # …and below this when the group's mandate names the line
+    decline_max_drop: float = 0.5  # per-year rate in the running period fell by more than this share…
+    decline_min_previous: int = 5  # …from a previous period with at least this many Recommendations
+    target_max_count: int = 0  # an SDG target with at most this many Recommendations is uncovered
+    recent_years: float = 4.0  # "recent" = approved within this many years before as_of
+    recent_min_count: int = 1  # an action line with fewer recent Recommendations than this is a gap
+
+    def __post_init__(self) -> None:
+        mandates = self.mandates
+        if isinstance(mandates, dict):
+            mandates = tuple((str(sg), tuple(lines)) for sg, lines in mandates.items())
+        object.__setattr__(self, "mandates", tuple((sg, tuple(lines)) for sg, lines in mandates))
+        as_of = str(self.as_of) if self.as_of else ""  # YAML reads an unquoted date as a date
+        if as_of:
+            dt.date.fromisoformat(as_of)
+        object.__setattr__(self, "as_of", as_of)
+
+    def mandated(self, study_group: str) -> tuple[str, ...]:
+        return dict(self.mandates).get(study_group, ())
 
 
 @dataclass(frozen=True)
 class ReportParams:
-    lang: str = "en"
+    lang: str = "en"  # the language the report opens in and summary.md is written in
+    trend_from_year: int = 2001  # first approval year drawn in the trend chart (tables keep every year)
+    summary_max_gaps: int = 12  # gaps listed in summary.md; the rest are counted and left to gaps.csv
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,14 @@ from pipeline.embed import (EmbedStats, EmbeddingStore, embed_recommendations, e
                             recommendation_vectors, text_key)
 from pipeline.encoder.model import Encoder
 from pipeline.evaluate import Evaluation, evaluate
-from pipeline.ingest import IngestResult, ingest
+from pipeline.ingest import IngestResult, Progress, ingest
 from pipeline.labels import read_gold
+from pipeline.model.card import render_model_card
 from pipeline.model.registry import current_version, load_model, save_model, set_current
 from pipeline.model.spaces import LabelSpaces, build_label_spaces
 from pipeline.model.zero_shot import ZeroShotScorer
 from pipeline.params import Params
-from pipeline.report import render_report
+from pipeline.report import render_report, render_summary, write_workbook
 from pipeline.schemas import PREDICTIONS, RECOMMENDATIONS
 from pipeline.taxonomy import load_taxonomy
 from pipeline.train import TrainingResult, train_classifier
@@ -44,8 +45,9 @@ def read_predictions(path: Path) -> pd.DataFrame:
     return PREDICTIONS.validate(frame)
 
 
-def ingest_stage(inputs: Iterable[str | Path], out: Path) -> IngestResult:
-    result = ingest(inputs)
+def ingest_stage(inputs: Iterable[str | Path], out: Path, *, strict: bool = False,
+                 progress: Progress | None = None) -> IngestResult:
+    result = ingest(inputs, strict=strict, progress=progress)
     atomic.write_parquet(out, result.recommendations)
     atomic.write_csv(out.with_name("rejects.csv"), result.rejects)
     return result
@@ -98,11 +100,20 @@ def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, para
     return predictions
 
 
-def train_stage(inputs: list[Path], labels: Path, *, store: Path, encoder: Encoder,
-                model_root: Path, version: str | None = None) -> tuple[TrainingResult, Path]:
+def merge_labels(paths: list[Path], taxonomy) -> dict:
+    """Later files override earlier ones for the same Recommendation: review corrections beat seeds."""
+    merged: dict = {}
+    for path in paths:
+        merged.update(read_gold(path, taxonomy, skip_unfilled=Path(path).suffix.lower() != ".jsonl"))
+    return merged
+
+
+def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder: Encoder,
+                model_root: Path, version: str | None = None,
+                metrics_dir: Path | None = None) -> tuple[TrainingResult, Path]:
     """Train on the labelled Recommendations found in ``inputs`` and make the model current."""
     taxonomy = load_taxonomy()
-    gold = read_gold(labels, taxonomy)
+    gold = merge_labels(list(labels), taxonomy)
     recs = ingest(inputs).recommendations
     embed_recommendations(recs, store_root=store, encoder=encoder)
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
@@ -111,11 +122,26 @@ def train_stage(inputs: list[Path], labels: Path, *, store: Path, encoder: Encod
     version = version or f"wsis-{result.data_sha256[:10]}"
     metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
                 "training_data_sha256": result.data_sha256, "documents": result.documents,
-                "recommendations": result.recommendations, "labels_file": str(labels),
+                "recommendations": result.recommendations, "labels_files": [str(p) for p in labels],
+                "config": dict(result.model.config.__dict__), "folds": result.model.config.folds,
                 "trained": dt.date.today().isoformat(), **result.cv_metrics}
-    folder = save_model(result.model, Path(model_root) / version, metadata)
+    per_label = result.cv_per_label.round(4)
+    documents = {"MODEL_CARD.md": render_model_card(metadata, per_label),
+                 "cv_per_label.csv": per_label.to_csv(index=False)}
+    folder = save_model(result.model, Path(model_root) / version, metadata, documents)
     set_current(model_root, version)
+    if metrics_dir is not None:
+        write_training_metrics(result, metrics_dir)
     return result, folder
+
+
+def write_training_metrics(result: TrainingResult, folder: Path) -> None:
+    """DVC metrics and plots: CV micro-F1, per-label table, PR curve points, primary-line confusion."""
+    atomic.write_text(folder / "train_metrics.json",
+                      json.dumps(result.cv_metrics, indent=1, sort_keys=True) + "\n")
+    atomic.write_csv(folder / "cv_per_label.csv", result.cv_per_label.round(4))
+    atomic.write_csv(folder / "pr_curve.csv", result.pr_curve)
+    atomic.write_csv(folder / "cv_confusion.csv", result.confusion)
 
 
 def evaluate_stage(predictions: Path, gold_path: Path, *, out: Path, lang: str = "all") -> Evaluation:
@@ -132,15 +158,22 @@ def evaluate_stage(predictions: Path, gold_path: Path, *, out: Path, lang: str =
 class ReportPaths:
     coverage_dir: Path
     report: Path
+    summary: Path
+    workbook: Path
 
 
 def report_stage(recommendations: Path, predictions: Path, *, coverage_dir: Path, report: Path,
                  params: Params, lang: str | None = None) -> ReportPaths:
+    """Tables in ``coverage_dir`` (CSV, Parquet, coverage.xlsx); report.html and summary.md beside it."""
     taxonomy = load_taxonomy()
+    lang = lang or params.report.lang
     coverage = compute_coverage(read_recommendations(recommendations), read_predictions(predictions),
                                 taxonomy=taxonomy, params=params.coverage)
     for name, table in coverage.tables().items():
         atomic.write_csv(coverage_dir / f"{name}.csv", table)
         atomic.write_parquet(coverage_dir / f"{name}.parquet", table)
-    atomic.write_text(report, render_report(coverage, taxonomy=taxonomy, lang=lang or params.report.lang))
-    return ReportPaths(coverage_dir, report)
+    write_workbook(coverage_dir / "coverage.xlsx", coverage.tables())
+    summary = report.with_name("summary.md")
+    atomic.write_text(summary, render_summary(coverage, taxonomy=taxonomy, params=params.report, lang=lang))
+    atomic.write_text(report, render_report(coverage, taxonomy=taxonomy, params=params.report, lang=lang))
+    return ReportPaths(coverage_dir, report, summary, coverage_dir / "coverage.xlsx")

@@ -28,3 +28,9 @@ def encoder():
         pytest.fail("models/encoder is not built: run `make encoder` (make test does it first)")
     os.environ["HF_HUB_OFFLINE"] = "1"
     return Encoder(ENCODER_DIR, precision="bf16")
+
+
+@pytest.fixture(scope="session")
+def embedding_store(tmp_path_factory) -> Path:
+    """One embedding cache for the session's end-to-end tests, so each text is embedded once."""
+    return tmp_path_factory.mktemp("embeddings")

@@ -27,7 +27,8 @@ def small_sample(tmp_path_factory):
 def run_output(small_sample, tmp_path_factory):
     folder, _ = small_sample
     out = tmp_path_factory.mktemp("out")
-    result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--encoder", str(ENCODER_DIR)])
+    result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--encoder", str(ENCODER_DIR),
+                                 "--models", str(out / "no-models")])
     assert result.exit_code == 0, result.output
     return out, result.output
 
@@ -62,9 +63,11 @@ def test_run_writes_every_output(run_output, small_sample):
 def test_rerun_embeds_nothing(run_output, small_sample):
     out, _ = run_output
     folder, small = small_sample
-    result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--encoder", str(ENCODER_DIR)])
+    result = runner.invoke(app, ["run", str(folder), "--out", str(out), "--encoder", str(ENCODER_DIR),
+                                 "--models", str(out / "no-models")])
     assert result.exit_code == 0, result.output
     assert f"embed: {len(small)} texts: {len(small)} from cache, 0 embedded" in result.output
+    assert "by zero-shot" in result.output
 
 
 def test_bad_input_exits_1_with_a_message(tmp_path):
@@ -82,11 +85,11 @@ def test_unknown_params_are_refused(tmp_path):
     assert "temprature" in result.output
 
 
-def test_train_classify_evaluate(small_sample, tmp_path):
+def test_train_classify_evaluate(small_sample, tmp_path, embedding_store):
     folder, small = small_sample
     labels = SAMPLE.parents[1] / "labels" / "sample.jsonl"
-    models, store, out = tmp_path / "models", tmp_path / "store", tmp_path / "out"
-    trained = runner.invoke(app, ["train", str(folder / "sample.csv"), "--labels", str(labels),
+    models, store, out = tmp_path / "models", embedding_store, tmp_path / "out"
+    trained = runner.invoke(app, ["train", str(folder / "sample.csv"), "--seed-labels", str(labels),
                                   "--models", str(models), "--store", str(store), "--encoder", str(ENCODER_DIR)])
     assert trained.exit_code == 0, trained.output
     version = (models / "current").read_text().strip()

@@ -1,8 +1,10 @@
+import datetime as dt
 import json
+from collections import Counter
 
-import pandas as pd
 import pytest
 
+from pipeline.identifiers import NotARecommendation, parse_rec_id
 from pipeline.ingest import expand_inputs, ingest, text_sha256
 from pipeline.language import detect_language
 from pipeline.study_groups import normalise_study_group
@@ -20,15 +22,43 @@ def write(path, text, encoding="utf-8"):
     ("Commission d'études 17", "SG17"), ("Commission d’études 5", "SG5"), ("Study Group 05", "SG5"),
     ("Telecommunication Standardization Advisory Group", "TSAG"), ("TSAG", "TSAG"),
     ("", ""), (None, ""), ("Working Party 3", ""),
+    ("13", "SG13"), ("XV", "SG15"), ("CCITT Study Group XVIII", "SG18"), ("UIT-T CE 13", "SG13"), ("CE13", "SG13"),
+    ("Commission d'études 13 de l'UIT-T", "SG13"), ("GCNT", "TSAG"), ("ITU-T SG 20 – IoT", "SG20"),
+    ("Question 5/13", ""), ("SG 22", ""), ("IIII", ""),
 ])
 def test_study_group_spellings(raw, expected):
     assert normalise_study_group(raw) == expected
 
 
+@pytest.mark.parametrize("raw, expected", [
+    ("ITU-T Y.3172 (06/2019)", ("ITU-T Y.3172 (06/2019)", "Y.3172", "Y")),
+    ("UIT-T Y.3172 (6/2019)", ("ITU-T Y.3172 (06/2019)", "Y.3172", "Y")),
+    ("Recommandation UIT\u2011T X.509", ("ITU-T X.509 (10/2019)", "X.509", "X")),  # dated from `approved`
+    ("ITU-T G.8275.2/Y.1369.2 (11/2022)", ("ITU-T G.8275.2/Y.1369.2 (11/2022)", "G.8275.2/Y.1369.2", "G")),
+    ("ITU-T Q.2931 B (12/2000)", ("ITU-T Q.2931 B (12/2000)", "Q.2931 B", "Q")),
+    ("ITU-T X.509 (2019) Amd. 1 (10/2024)", "an amendment"),
+    ("ITU-T Z.140 (2003) Err. 1 (10/2005)", "an erratum"),
+    ("ITU-T G.711 App. I (09/1999)", "an appendix"),
+    ("ITU-T Y Suppl. 9 (01/2010)", "a supplement"),
+    ("ITU-R BT.500-15 (10/2023)", "ITU-R document"),
+    ("Y.3172 (06/2019)", "does not start with 'ITU-T'"),
+])
+def test_rec_ids_are_canonical_or_refused_with_what_they_are(raw, expected):
+    approved = dt.date(2019, 10, 14)
+    if isinstance(expected, tuple):
+        rec = parse_rec_id(raw, approved)
+        assert (rec.rec_id, rec.number, rec.series) == expected
+    else:
+        with pytest.raises(NotARecommendation, match=expected):
+            parse_rec_id(raw, approved)
+
+
 @pytest.mark.parametrize("text, lang", [
     ("This Recommendation specifies the architecture of the access network.", "en"),
     ("La présente Recommandation spécifie l'architecture du réseau d'accès et de la signalisation.", "fr"),
+    ("Esta Recomendación especifica la arquitectura de la red de acceso.", "es"),
     ("IPTV QoS KPI", ""),
+    ("", ""),
 ])
 def test_language_detection(text, lang):
     assert detect_language(text) == lang
@@ -66,7 +96,7 @@ def test_every_row_is_kept_or_rejected_with_a_reason(tmp_path):
         'ITU-T Y.2 (01/2020),,,en,Empty,,,SG13,2020-01-01,',
         'ITU-T Y Suppl. 9 (01/2010),,,en,Supplement,Some text.,,SG13,2010-01-01,',
         ',,,en,No id,Some text.,,SG13,2020-01-01,',
-        'ITU-T Y.3 (01/2020),,,,Mystery,QoS KPI SLA,,SG13,2020-01-01,',
+        'ITU-T Y.3 (01/2020),,,,,QoS KPI SLA,,SG13,2020-01-01,',
         'ITU-T Y.1 (01/2020),,,en,A title,A good summary.,,SG13,2020-01-01,',
         'ITU-T Y.4 (01/2020),,,en,Odd,Text.,,SG13,2020-01-01,frozen',
     ]
@@ -86,7 +116,7 @@ def test_unreadable_files_are_rejected_not_raised(tmp_path):
     result = ingest([binary, good])
     assert len(result.recommendations) == 1
     rejected = result.rejects.iloc[0]
-    assert rejected["reason"] == "unreadable file" and "NUL" in rejected["detail"]
+    assert rejected["reason"] == "unreadable file" and "looks like a PNG image" in rejected["detail"]
 
 
 def test_windows_1252_and_jsonl(tmp_path):
@@ -120,7 +150,8 @@ def test_inputs_mix_files_directories_and_globs(tmp_path):
     one = write(tmp_path / "a" / "one.csv", CANONICAL)
     two = write(tmp_path / "two.jsonl", "")
     (tmp_path / "notes.txt").write_text("ignored by directory search")
-    assert expand_inputs([tmp_path / "a", str(tmp_path / "*.jsonl")]) == [one, two]
+    packed = write(tmp_path / "a" / "relaton.tar.gz", "")
+    assert expand_inputs([tmp_path / "a", str(tmp_path / "*.jsonl"), one]) == [one, packed, two]
     with pytest.raises(FileNotFoundError, match="nothing.csv"):
         expand_inputs([tmp_path / "nothing.csv"])
 
@@ -129,5 +160,9 @@ def test_real_catalogue_accounts_for_every_row(shared):
     result = ingest([shared / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv"])
     assert result.read == 5878
     assert len(result.recommendations) + len(result.rejects) == 5878
-    assert len(result.recommendations) == 4464  # the in-force Recommendations with a summary
+    # 4,464 rows have a summary; 11 of those are errata or appendices ("ITU-T A.11 (2012) Err. 1 (02/2020)",
+    # "ITU-T G.711 App. I (09/1999)"), which are not Recommendation editions
+    assert len(result.recommendations) == 4453
+    assert Counter(result.rejects["reason"]) == {"empty summary": 1331, "not an ITU-T Recommendation": 94}
     assert set(result.recommendations["lang"]) == {"en"}
+    assert set(result.recommendations["status"]) == {"in_force"}

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
@@ -34,8 +35,12 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def save_model(model: WsisClassifier, folder: Path, metadata: dict) -> Path:
-    """Write the model to ``folder`` (replacing it whole, atomically) and return the folder."""
+def save_model(model: WsisClassifier, folder: Path, metadata: dict,
+               documents: dict[str, str] | None = None) -> Path:
+    """Write the model to ``folder`` (replacing it whole, atomically) and return the folder.
+
+    ``documents`` are extra text files to store beside it (the model card, CV tables).
+    """
     arrays: dict[str, np.ndarray] = {"train_vectors": model.train_vectors_,
                                      "target_goal": model.spaces.target_goal}
     for name in TAXONOMIES:
@@ -58,6 +63,8 @@ def save_model(model: WsisClassifier, folder: Path, metadata: dict) -> Path:
         (staging / "model.json").write_text(json.dumps(document, indent=1, sort_keys=True))
         with open(staging / "arrays.npz", "wb") as handle:
             np.savez(handle, **arrays)
+        for name, text in (documents or {}).items():
+            (staging / name).write_text(text, encoding="utf-8")
         manifest = {name: _sha256(staging / name) for name in FILES}
         (staging / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
         staging.chmod(0o755)
@@ -114,6 +121,22 @@ def _head(arrays: dict[str, np.ndarray], name: str) -> RelevanceClassifier:
     head.scaler_, head.model_, head.classes_ = scaler, linear, linear.classes_
     head.n_features_in_, head.n_iter_ = scaler.n_features_in_, np.array([0])
     return head
+
+
+def compare_models(root: Path, baseline: str, candidate: str) -> pd.DataFrame:
+    """Cross-validated per-label F1 of two trained versions side by side, with the difference."""
+    tables = []
+    for version in (baseline, candidate):
+        verify(Path(root) / version)
+        table = pd.read_csv(Path(root) / version / "cv_per_label.csv", dtype={"label": str})
+        tables.append(table.set_index(["taxonomy", "label"])[["support", "f1"]].add_suffix(f" {version}"))
+    both = tables[0].join(tables[1], how="outer").fillna(0.0)
+    both["f1 change"] = both[f"f1 {candidate}"] - both[f"f1 {baseline}"]
+    return both.reset_index()
+
+
+def list_versions(root: Path) -> list[str]:
+    return sorted(p.name for p in Path(root).iterdir() if (p / "MANIFEST.json").exists()) if Path(root).exists() else []
 
 
 def current_version(root: Path) -> str | None:
