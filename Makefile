@@ -10,7 +10,7 @@ CATALOGUE ?= ../shared/data/itu-t-relaton/itu_t_inforce_recommendations.csv
 CATALOGUE_OUT := data/processed/catalogue
 REPORT_LANG ?= en
 
-.PHONY: demo test install encoder classifier chromium bench-quality bench-report report-screenshot clean
+.PHONY: fuzz demo test install encoder classifier chromium bench-quality bench-report report-screenshot clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +60,10 @@ report-screenshot: $(CATALOGUE_OUT)/predictions.csv $(CHROMIUM)
 # `wsis report` timed at catalogue scale on synthetic predictions of the real shape (bench/RESULTS.md).
 bench-report: $(VENV)/.installed
 	$(BIN)/python bench/report_scale.py
+
+# A long fuzzing run of every input reader (the test suite runs the same properties briefly).
+fuzz: $(VENV)/.installed
+	WSIS_FUZZ_EXAMPLES=3000 $(BIN)/python -m pytest -q tests/test_fuzz_readers.py
 
 clean:
 	rm -rf data/processed/demo .pytest_cache

@@ -98,8 +98,11 @@ def classify_command(
     from pipeline.stages import classify_stage, make_encoder
 
     p = _params(params)
-    predictions = classify_stage(recommendations, store=store, encoder=make_encoder(encoder, p),
-                                 params=p, out=out, model_root=models)
+    try:
+        predictions = classify_stage(recommendations, store=store, encoder=make_encoder(encoder, p),
+                                     params=p, out=out, model_root=models)
+    except ValueError as exc:  # a refused model file, or one trained for another encoder
+        _fail(str(exc))
     typer.echo(f"{int(predictions['assigned'].sum())} labels assigned over "
                f"{predictions['rec_id'].nunique()} Recommendations → {out}")
 
@@ -136,18 +139,27 @@ def run_command(
     lang: Annotated[Optional[str], typer.Option("--lang", help="report language, en or fr")] = None,
     params: ParamsOption = Path("params.yaml"),
 ) -> None:
-    """Run every stage: ingest, embed, classify, coverage and report."""
+    """Run every stage: ingest, embed, classify, coverage and report; run.json records the accounting."""
+    from dataclasses import asdict
+
+    from pipeline.ingest import expand_inputs
+    from pipeline.runlog import RunLog, file_digest
     from pipeline.stages import classify_stage, embed_stage, ingest_stage, make_encoder, report_stage
+    from pipeline.taxonomy import load_taxonomy
 
     p = _params(params)
     if lang not in (None, "en", "fr"):
         _fail(f"--lang must be en or fr, not {lang!r}")
     store = store or out / "embeddings"
+    log = RunLog(params=asdict(p))
     try:
         result = ingest_stage(inputs, out / "recommendations.parquet")
     except FileNotFoundError as exc:
         _fail(str(exc))
     typer.echo(f"ingest: {result.accounting}")
+    log.inputs = [file_digest(path) for path in expand_inputs(inputs)]
+    log.stage("ingest", read=result.read, kept=len(result.recommendations), rejected=len(result.rejects))
+    log.rejects_by_reason = result.rejects["reason"].value_counts().sort_index().to_dict()
     if result.recommendations.empty:
         _fail(f"no usable Recommendation in the input; see {out / 'rejects.csv'}")
     enc = make_encoder(encoder, p)
@@ -155,13 +167,28 @@ def run_command(
         enc.build_info
     except FileNotFoundError as exc:
         _fail(str(exc))
-    typer.echo(f"embed: {embed_stage(out / 'recommendations.parquet', store=store, encoder=enc, params=p)}")
-    predictions = classify_stage(out / "recommendations.parquet", store=store, encoder=enc, params=p,
-                                 out=out / "predictions.csv", model_root=models)
+    embedded = embed_stage(out / 'recommendations.parquet', store=store, encoder=enc, params=p)
+    typer.echo(f"embed: {embedded}")
+    log.stage("embed", texts=embedded.requested, from_cache=embedded.cached, embedded=embedded.embedded)
+    try:
+        predictions = classify_stage(out / "recommendations.parquet", store=store, encoder=enc, params=p,
+                                     out=out / "predictions.csv", model_root=models)
+    except ValueError as exc:  # a refused model file, or one trained for another encoder
+        _fail(str(exc))
     typer.echo(f"classify: {int(predictions['assigned'].sum())} labels assigned "
                f"by {predictions['model_version'].iloc[0]}")
+    fused = predictions[predictions["lang"] == "all"]
+    log.stage("classify", documents=predictions.loc[predictions["lang"] != "all", ["rec_id", "lang"]]
+              .drop_duplicates().shape[0], recommendations=fused["rec_id"].nunique(),
+              rows=len(predictions), labels_assigned=int(fused["assigned"].sum()))
+    log.versions = {"model": str(predictions["model_version"].iloc[0]), "encoder": enc.version,
+                    "taxonomy": load_taxonomy().version}
     paths = report_stage(out / "recommendations.parquet", out / "predictions.csv",
                          coverage_dir=out / "coverage", report=out / "report.html", params=p, lang=lang)
+    counted = set(result.recommendations.loc[result.recommendations["status"].isin(p.coverage.statuses), "rec_id"])
+    log.stage("coverage", recommendations=fused["rec_id"].nunique(), counted=len(counted),
+              not_counted_by_status=fused["rec_id"].nunique() - len(counted))
+    log.write(out / "run.json")
     typer.echo(f"report: {paths.report.resolve()}")
 
 

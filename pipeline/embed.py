@@ -3,7 +3,11 @@
 Vectors are keyed by the sha256 of the text the encoder reads, under a folder named after the encoder
 version (weights, precision, truncation), so an unchanged rerun embeds nothing and a changed encoder
 never mixes its vectors with an old one's. New vectors are written in shards as they are computed:
-a killed run keeps what it finished.
+a killed run keeps what it finished, and memory holds one chunk of vectors at a time.
+
+A shard is named after the hash of the keys it holds, so several writers (Dask workers sharing a
+store, two runs at once) never overwrite each other's shards; a key found in two shards has the same
+meaning in both, whichever is read.
 """
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 import pandas as pd
@@ -48,12 +52,13 @@ class EmbeddingStore:
         return sorted(self.folder.glob("shard-*.npz")) if self.folder.exists() else []
 
     def index(self) -> dict[str, tuple[Path, int]]:
+        """Key → (shard, row), read once per store object from the shards' ``keys`` arrays only."""
         if self._index is None:
             self._index = {}
             for shard in self._shards():
                 with np.load(shard, allow_pickle=False) as data:
-                    for row, key in enumerate(data["keys"]):
-                        self._index[str(key)] = (shard, row)
+                    for row, key in enumerate(data["keys"].tolist()):
+                        self._index[key] = (shard, row)
         return self._index
 
     def missing(self, keys: Sequence[str]) -> list[str]:
@@ -61,13 +66,15 @@ class EmbeddingStore:
         return [k for k in dict.fromkeys(keys) if k not in index]
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
+        keys = list(keys)
+        if not keys:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
-        number = len(self._shards())
-        target = self.folder / f"shard-{number:06d}.npz"
+        name = hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()[:20]
+        target = self.folder / f"shard-{name}.npz"
         with atomic_path(target) as tmp:
             with open(tmp, "wb") as handle:
-                np.savez(handle, keys=np.array(list(keys), dtype="U64"),
-                         vectors=vectors.astype(np.float32))
+                np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32))
         index = self.index()
         for row, key in enumerate(keys):
             index[key] = (target, row)
@@ -96,24 +103,50 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+Chunk = tuple[list[str], list[str]]  # (keys, texts)
+ChunkEncoder = Callable[[Iterable[Chunk], str], Iterator[tuple[list[str], np.ndarray]]]
+
+
+def encode_chunks_locally(encoder: TextEncoder) -> ChunkEncoder:
+    """Encode chunk after chunk in this process (the local engine)."""
+
+    def encode(chunks: Iterable[Chunk], role: str) -> Iterator[tuple[list[str], np.ndarray]]:
+        for keys, texts in chunks:
+            yield keys, encoder.encode(texts, role=role)
+
+    return encode
+
+
 def embed_texts(store: EmbeddingStore, encoder: TextEncoder, keyed_texts: dict[str, str],
-                *, role: str = "passage", chunk_size: int = 512) -> EmbedStats:
-    """Embed the texts whose keys the store lacks, ``chunk_size`` at a time, one shard per chunk."""
+                *, role: str = "passage", chunk_size: int = 512,
+                encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
+    """Embed the texts whose keys the store lacks, ``chunk_size`` at a time, one shard per chunk.
+
+    The chunks (which texts, in which order) depend only on the store and the texts, never on who
+    encodes them: ``encode_chunks`` (the local engine's by default, or the Dask engine's) gets the same
+    chunks and the encoder batches each the same way, so every engine writes the same vectors.
+    """
     todo = store.missing(list(keyed_texts))
-    for start in range(0, len(todo), chunk_size):
-        keys = todo[start : start + chunk_size]
-        store.add(keys, encoder.encode([keyed_texts[k] for k in keys], role=role))
+    chunks = ((todo[s:s + chunk_size], [keyed_texts[k] for k in todo[s:s + chunk_size]])
+              for s in range(0, len(todo), chunk_size))
+    for keys, vectors in (encode_chunks or encode_chunks_locally(encoder))(chunks, role):
+        store.add(keys, vectors)
     return EmbedStats(len(keyed_texts), len(keyed_texts) - len(todo), len(todo))
 
 
-def embed_recommendations(recommendations: pd.DataFrame, *, store_root: Path,
-                          encoder: TextEncoder, chunk_size: int = 512) -> EmbedStats:
-    store = EmbeddingStore(store_root, encoder.version, "passage")
-    texts = {
+def recommendation_texts(recommendations: pd.DataFrame) -> dict[str, str]:
+    """What the encoder reads for each row, keyed by the row's ``text_sha256``."""
+    return {
         sha: embedding_text(title or "", summary)
         for sha, title, summary in recommendations[["text_sha256", "title", "summary"]].itertuples(index=False)
     }
-    return embed_texts(store, encoder, texts, role="passage", chunk_size=chunk_size)
+
+
+def embed_recommendations(recommendations: pd.DataFrame, *, store_root: Path, encoder: TextEncoder,
+                          chunk_size: int = 512, encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
+    store = EmbeddingStore(store_root, encoder.version, "passage")
+    return embed_texts(store, encoder, recommendation_texts(recommendations), role="passage",
+                       chunk_size=chunk_size, encode_chunks=encode_chunks)
 
 
 def recommendation_vectors(recommendations: pd.DataFrame, *, store_root: Path,

@@ -33,7 +33,8 @@ from pipeline.train import TrainingResult, train_classifier
 
 def make_encoder(encoder_path: Path, params: Params) -> Encoder:
     p = params.embed
-    return Encoder(Path(encoder_path), precision=p.precision, batch_size=p.batch_size, max_tokens=p.max_tokens)
+    return Encoder(Path(encoder_path), precision=p.precision, batch_size=p.batch_size, max_tokens=p.max_tokens,
+                   runtime=p.runtime, batch_tokens=p.batch_tokens, threads=p.threads or None)
 
 
 def read_recommendations(path: Path) -> pd.DataFrame:

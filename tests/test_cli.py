@@ -1,4 +1,6 @@
 """The CLI end to end, on a shrunken copy of the sample, with the real encoder."""
+import json
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -55,6 +57,17 @@ def test_run_writes_every_output(run_output, small_sample):
     counted = fused_lines[fused_lines["assigned"] & fused_lines["rec_id"].isin(in_force)]
     assert table["n_recommendations"].sum() == len(counted)
 
+    log = json.loads((out / "run.json").read_text())
+    ingest, classify = log["stages"]["ingest"], log["stages"]["classify"]
+    assert ingest["read"] == ingest["kept"] + ingest["rejected"] == len(small) + 1
+    assert sum(log["rejects_by_reason"].values()) == ingest["rejected"]
+    assert classify["documents"] == ingest["kept"] == log["stages"]["embed"]["texts"]
+    coverage = log["stages"]["coverage"]
+    assert coverage["counted"] + coverage["not_counted_by_status"] == coverage["recommendations"] \
+        == classify["recommendations"] == small["rec_id"].nunique()
+    assert sorted(len(i["sha256"]) for i in log["inputs"]) == [64, 64]
+    assert log["versions"]["model"].startswith("zero-shot") and log["started"] and log["finished"]
+
     html = (out / "report.html").read_text()
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
     assert "<script>alert" not in html
@@ -105,7 +118,6 @@ def test_train_classify_evaluate(small_sample, tmp_path, embedding_store):
     evaluated = runner.invoke(app, ["evaluate", str(out / "predictions.csv"), "--gold", str(labels),
                                     "--out", str(metrics)])
     assert evaluated.exit_code == 0, evaluated.output
-    import json
     document = json.loads(metrics.read_text())
     assert document["action_line"]["n"] == small["rec_id"].nunique()
     assert set(document["priority_lines_f1"]) == {"C2", "C5", "C6"}

@@ -3,6 +3,13 @@
 e5 was trained with role prefixes: documents are embedded as ``passage: …`` and the label
 descriptions we compare them with as ``query: …``. Vectors are the attention-masked mean of the last
 hidden states, L2-normalised, so a dot product is a cosine similarity.
+
+Where the time goes, and why the batching is what it is: the matrix products cost ~45 MFLOP per
+token, so a batch should carry as little padding as possible (texts are sorted by token count, not by
+characters) and should stay small enough for its activations to live in cache (a budget of
+``batch_tokens`` padded tokens per batch: long summaries travel in small batches, short ones in large).
+The runtime (``pipeline.encoder.runtimes``) does the products; this class owns tokenization, batching
+and the cache key.
 """
 from __future__ import annotations
 
@@ -10,23 +17,30 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Iterator, Literal, Sequence
 
 import numpy as np
 
 Role = Literal["passage", "query"]
-Precision = Literal["fp32", "bf16"]
+Precision = Literal["fp32", "bf16", "int8"]
+PAD_ID = 1  # XLM-R's <pad>; masked out, so only its position in the batch matters
 
 
 @dataclass
 class Encoder:
-    """Lazily loaded encoder; nothing heavy happens until the first ``encode``."""
+    """Lazily loaded encoder; nothing heavy happens until the first ``encode``.
+
+    ``runtime`` names an entry of the runtime registry (``torch``: fp32, bf16; ``openvino``: fp32, int8);
+    ``threads`` caps the cores used (default: all this process may use).
+    """
 
     path: Path
     precision: Precision = "bf16"
     batch_size: int = 32
     max_tokens: int = 512
     threads: int | None = None
+    runtime: str = "torch"
+    batch_tokens: int = 2048
     _model: object = field(default=None, init=False, repr=False)
     _tokenizer: object = field(default=None, init=False, repr=False)
 
@@ -41,51 +55,75 @@ class Encoder:
 
     @property
     def version(self) -> str:
-        """Identifies what produced a vector: the weights, the precision and the truncation length."""
-        return f"{self.build_info['name']}@{self.build_info['fingerprint']}-{self.precision}-{self.max_tokens}"
+        """Identifies what produced a vector: the weights, the runtime's numerics and the truncation length.
+
+        The torch runtime keeps the key it always had; another runtime adds its tag (recipe and IR hash).
+        """
+        base = f"{self.build_info['name']}@{self.build_info['fingerprint']}"
+        tag = self._runtime_tag()
+        return f"{base}-{tag + '-' if tag else ''}{self.precision}-{self.max_tokens}"
+
+    def _runtime_tag(self) -> str:
+        from pipeline.encoder.runtimes import get_runtime
+
+        return get_runtime(self.runtime, self.precision).tag(Path(self.path), self.precision)
 
     def _load(self) -> None:
         if self._model is not None:
             return
+        from pipeline.encoder.runtimes import get_runtime
+
+        runtime = get_runtime(self.runtime, self.precision)
+        self.build_info  # fail early with a clear message when the folder is missing
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-
-        self.build_info  # fail early with a clear message when the folder is missing
-        if self.threads:
-            torch.set_num_threads(self.threads)
         self._tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
-        model = AutoModel.from_pretrained(str(self.path), local_files_only=True, dtype=torch.float32)
-        self._model = model.eval()
+        self._model = runtime(Path(self.path), self.precision, self.threads)
+
+    def tokenize(self, texts: Sequence[str], role: Role = "passage") -> list[list[int]]:
+        """Token ids of the prefixed texts, truncated to ``max_tokens`` (special tokens included)."""
+        self._load()
+        prefixed = [f"{role}: {t}" for t in texts]
+        return self._tokenizer(prefixed, truncation=True, max_length=self.max_tokens)["input_ids"]
+
+    def plan(self, lengths: Sequence[int]) -> list[np.ndarray]:
+        """Batches of positions, shortest texts first, each within ``batch_tokens`` padded tokens and
+        ``batch_size`` texts (a text longer than the budget goes alone)."""
+        order = np.argsort(np.asarray(lengths), kind="stable")
+        batches, start = [], 0
+        while start < len(order):
+            stop = start + 1
+            while (stop < len(order) and stop - start < self.batch_size
+                   and (stop - start + 1) * lengths[order[stop]] <= self.batch_tokens):
+                stop += 1
+            batches.append(order[start:stop])
+            start = stop
+        return batches
 
     def encode(self, texts: Sequence[str], role: Role = "passage") -> np.ndarray:
-        """Return an ``(n, dim)`` float32 array of unit vectors, in the order of ``texts``.
-
-        Texts are sorted by length inside the call so each batch pads little; the output order is restored.
-        """
-        import torch
-
+        """Return an ``(n, dim)`` float32 array of unit vectors, in the order of ``texts``."""
         self._load()
-        if not texts:
-            return np.zeros((0, self._model.config.hidden_size), np.float32)
-        prefixed = [f"{role}: {t}" for t in texts]
-        order = np.argsort([len(t) for t in prefixed], kind="stable")
-        out = np.zeros((len(texts), self._model.config.hidden_size), np.float32)
-        autocast = torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16")
-        with torch.inference_mode(), autocast:
-            for start in range(0, len(order), self.batch_size):
-                idx = order[start : start + self.batch_size]
-                batch = self._tokenizer(
-                    [prefixed[i] for i in idx], padding=True, truncation=True,
-                    max_length=self.max_tokens, return_tensors="pt",
-                )
-                hidden = self._model(**batch).last_hidden_state.float()
-                mask = batch["attention_mask"].unsqueeze(-1).float()
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-                pooled = torch.nn.functional.normalize(pooled, dim=-1)
-                out[idx] = pooled.numpy()
+        if not len(texts):
+            return np.zeros((0, self._model.hidden_size), np.float32)
+        ids = self.tokenize(texts, role)
+        lengths = [len(x) for x in ids]
+        plan = self.plan(lengths)
+        out = np.zeros((len(texts), self._model.hidden_size), np.float32)
+        for positions, vectors in zip(plan, self._model.embed(_padded(ids, lengths, plan))):
+            out[positions] = vectors
         return out
+
+
+def _padded(ids: list[list[int]], lengths: list[int], plan: list[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    for positions in plan:
+        width = max(lengths[i] for i in positions)
+        input_ids = np.full((len(positions), width), PAD_ID, np.int64)
+        mask = np.zeros((len(positions), width), np.int64)
+        for row, i in enumerate(positions):
+            input_ids[row, :lengths[i]] = ids[i]
+            mask[row, :lengths[i]] = 1
+        yield input_ids, mask

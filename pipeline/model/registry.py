@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 
 from pipeline.atomic import write_text
 from pipeline.model.classifier import ClassifierConfig, WsisClassifier
+from pipeline.model.features import FEATURE_NAMES
 from pipeline.model.relevance import RelevanceClassifier
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 
@@ -54,7 +55,7 @@ def save_model(model: WsisClassifier, folder: Path, metadata: dict,
             f"{name}/coef": head.model_.coef_, f"{name}/intercept": head.model_.intercept_,
             f"{name}/classes": head.classes_,
         }
-    document = {"format": 1, "config": {**model.config.__dict__},
+    document = {"format": 1, "features": list(FEATURE_NAMES), "config": {**model.config.__dict__},
                 "codes": {k: list(v) for k, v in model.spaces.codes.items()}, "metadata": metadata}
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +96,9 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
     folder = Path(folder)
     verify(folder)
     document = json.loads((folder / "model.json").read_text())
+    if document.get("features") != list(FEATURE_NAMES):
+        raise ModelFileError(f"{folder}: trained with another feature set than this code computes; "
+                             "retrain it with `wsis train` (or `make classifier`)")
     with np.load(folder / "arrays.npz", allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     codes = {k: tuple(v) for k, v in document["codes"].items()}
