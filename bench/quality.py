@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.classify import EvidenceFinder, build_inputs, classify, find_evidence  # noqa: E402
 from pipeline.embed import embed_recommendations, recommendation_vectors  # noqa: E402
-from pipeline.encoder.model import Encoder  # noqa: E402
 from pipeline.evaluate import evaluate, score_sets  # noqa: E402
 from pipeline.ingest import embedding_text, ingest, text_sha256  # noqa: E402
 from pipeline.labels import read_gold  # noqa: E402
 from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
-from pipeline.params import ClassifyParams  # noqa: E402
+from pipeline.params import ClassifyParams, load_params  # noqa: E402
+from pipeline.stages import make_encoder  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from pipeline.train import train_classifier  # noqa: E402
 
@@ -123,7 +123,7 @@ def main() -> None:
     started = time.time()
 
     taxonomy = load_taxonomy()
-    encoder = Encoder(ROOT / "models" / "encoder", precision="bf16")
+    encoder = make_encoder(ROOT / "models" / "encoder", load_params(ROOT / "params.yaml"))  # the shipped setup
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=args.cache)
     evidence = EvidenceFinder(taxonomy)
     zero_shot = ZeroShotScorer(spaces, ClassifyParams())

@@ -131,8 +131,12 @@ def report_command(
 
 @app.command("run")
 def run_command(
+    ctx: typer.Context,
     inputs: Annotated[list[str], typer.Argument(help="files, directories or globs")],
     out: Annotated[Path, typer.Option("--out", help="output folder")],
+    engine: Annotated[str, typer.Option("--engine", help="local, or dask to spread ingest/embed/classify")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Dask scheduler address (default: a LocalCluster, one worker per core)")] = None,
     store: Annotated[Optional[Path], typer.Option("--store", help="embedding cache (default OUT/embeddings)")] = None,
     encoder: EncoderOption = Path("models/encoder"),
     models: ModelsOption = Path("models/classifier"),
@@ -144,16 +148,24 @@ def run_command(
 
     from pipeline.ingest import expand_inputs
     from pipeline.runlog import RunLog, file_digest
-    from pipeline.stages import classify_stage, embed_stage, ingest_stage, make_encoder, report_stage
+    from pipeline.stages import make_encoder, report_stage
     from pipeline.taxonomy import load_taxonomy
+
+    from pipeline.engines import make_engine
 
     p = _params(params)
     if lang not in (None, "en", "fr"):
         _fail(f"--lang must be en or fr, not {lang!r}")
+    if scheduler and engine != "dask":
+        raise typer.BadParameter("--scheduler needs --engine dask", param_hint="--scheduler")
+    try:
+        stages = ctx.with_resource(make_engine(engine, **({"scheduler": scheduler} if scheduler else {})))
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine")
     store = store or out / "embeddings"
     log = RunLog(params=asdict(p))
     try:
-        result = ingest_stage(inputs, out / "recommendations.parquet")
+        result = stages.ingest(inputs, out / "recommendations.parquet")
     except FileNotFoundError as exc:
         _fail(str(exc))
     typer.echo(f"ingest: {result.accounting}")
@@ -167,12 +179,12 @@ def run_command(
         enc.build_info
     except FileNotFoundError as exc:
         _fail(str(exc))
-    embedded = embed_stage(out / 'recommendations.parquet', store=store, encoder=enc, params=p)
+    embedded = stages.embed(out / 'recommendations.parquet', store=store, encoder=enc, params=p)
     typer.echo(f"embed: {embedded}")
     log.stage("embed", texts=embedded.requested, from_cache=embedded.cached, embedded=embedded.embedded)
     try:
-        predictions = classify_stage(out / "recommendations.parquet", store=store, encoder=enc, params=p,
-                                     out=out / "predictions.csv", model_root=models)
+        predictions = stages.classify(out / "recommendations.parquet", store=store, encoder=enc, params=p,
+                                      out=out / "predictions.csv", model_root=models)
     except ValueError as exc:  # a refused model file, or one trained for another encoder
         _fail(str(exc))
     typer.echo(f"classify: {int(predictions['assigned'].sum())} labels assigned "

@@ -3,6 +3,7 @@ outputs atomically. ``wsis <stage>``, ``wsis run`` and ``dvc.yaml`` all go throu
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,9 +15,11 @@ import pandas as pd
 from pipeline import atomic
 from pipeline.classify import EvidenceFinder, Scorer, classify
 from pipeline.coverage import compute_coverage
-from pipeline.embed import (EmbedStats, EmbeddingStore, embed_recommendations, embed_texts,
+from pipeline.embed import (ChunkEncoder, EmbedStats, EmbeddingStore, embed_recommendations, embed_texts,
                             recommendation_vectors, text_key)
 from pipeline.encoder.model import Encoder
+from pipeline.engines.partition import RECOMMENDATIONS_PER_PART, in_table_order, partition_by_recommendation
+from pipeline.engines.prediction_cache import PredictionCache, classify_context, classify_incrementally
 from pipeline.evaluate import Evaluation, evaluate
 from pipeline.ingest import IngestResult, Progress, ingest
 from pipeline.labels import read_gold
@@ -54,9 +57,10 @@ def ingest_stage(inputs: Iterable[str | Path], out: Path, *, strict: bool = Fals
     return result
 
 
-def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params: Params) -> EmbedStats:
+def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
+                encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
     return embed_recommendations(read_recommendations(recommendations), store_root=store,
-                                 encoder=encoder, chunk_size=params.embed.chunk_size)
+                                 encoder=encoder, chunk_size=params.embed.chunk_size, encode_chunks=encode_chunks)
 
 
 def sentence_ranker(encoder: Encoder, store_root: Path):
@@ -85,17 +89,46 @@ def load_scorer(model_root: Path | None, spaces: LabelSpaces, params: Params,
     return model, version
 
 
-def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
-                   out: Path, model_root: Path | None = None) -> pd.DataFrame:
-    recs = read_recommendations(recommendations)
+@dataclass
+class Classifier:
+    """Everything ``classify`` needs besides the documents, loaded once and applied to any number of
+    them (the Dask engine keeps one per worker)."""
+
+    scorer: Scorer
+    spaces: LabelSpaces
+    evidence: EvidenceFinder
+    version: str
+    closest_sentence: object
+    targets_kept: int
+
+    def __call__(self, recs: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
+        return classify(recs, vectors, scorer=self.scorer, spaces=getattr(self.scorer, "spaces", self.spaces),
+                        evidence=self.evidence, model_version=self.version,
+                        closest_sentence=self.closest_sentence, targets_kept=self.targets_kept)
+
+
+def load_classifier(*, store: Path, encoder: Encoder, params: Params, model_root: Path | None = None) -> Classifier:
     taxonomy = load_taxonomy()
-    vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     scorer, version = load_scorer(model_root, spaces, params, encoder.version)
-    predictions = classify(recs, vectors, scorer=scorer, spaces=getattr(scorer, "spaces", spaces),
-                           evidence=EvidenceFinder(taxonomy), model_version=version,
-                           closest_sentence=sentence_ranker(encoder, store),
-                           targets_kept=params.classify.targets_kept)
+    return Classifier(scorer, spaces, EvidenceFinder(taxonomy), version, sentence_ranker(encoder, store),
+                      params.classify.targets_kept)
+
+
+def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
+                   out: Path, model_root: Path | None = None,
+                   part_size: int = RECOMMENDATIONS_PER_PART) -> pd.DataFrame:
+    """Classify the Recommendations not classified before (``pipeline.engines.prediction_cache``), in the
+    parts every engine uses (``pipeline.engines.partition``), so all engines agree to the bit."""
+    recs = read_recommendations(recommendations).reset_index(drop=True)
+
+    def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
+        vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
+        classifier = load_classifier(store=store, encoder=encoder, params=params, model_root=model_root)
+        return [classifier(todo.iloc[rows], vectors[rows]) for rows in partition_by_recommendation(todo, part_size)]
+
+    context = classify_context(encoder_version=encoder.version, model_root=model_root, params=params)
+    predictions = in_table_order(classify_incrementally(recs, PredictionCache(store, context), classify_new), recs)
     atomic.write_csv(out, predictions)
     atomic.write_parquet(out.with_suffix(".parquet"), predictions)
     return predictions
@@ -120,7 +153,7 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy))
-    version = version or f"wsis-{result.data_sha256[:10]}"
+    version = version or "wsis-" + hashlib.sha256(f"{result.data_sha256}:{encoder.version}".encode()).hexdigest()[:10]
     metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
                 "training_data_sha256": result.data_sha256, "documents": result.documents,
                 "recommendations": result.recommendations, "labels_files": [str(p) for p in labels],

@@ -24,6 +24,7 @@ import numpy as np
 Role = Literal["passage", "query"]
 Precision = Literal["fp32", "bf16", "int8"]
 PAD_ID = 1  # XLM-R's <pad>; masked out, so only its position in the batch matters
+MIN_BATCHES = 4  # a small call is split at least this far, to keep up to four inference streams busy
 
 
 @dataclass
@@ -92,12 +93,18 @@ class Encoder:
 
     def plan(self, lengths: Sequence[int]) -> list[np.ndarray]:
         """Batches of positions, shortest texts first, each within ``batch_tokens`` padded tokens and
-        ``batch_size`` texts (a text longer than the budget goes alone)."""
+        ``batch_size`` texts (a text longer than the budget goes alone).
+
+        A call with few texts (one document's sentences) is still cut into batches of at most
+        ``ceil(n / MIN_BATCHES)`` texts so that every inference stream has work. The plan depends on the texts alone, never on the
+        number of streams or workers: that is what keeps every engine's vectors the same.
+        """
         order = np.argsort(np.asarray(lengths), kind="stable")
+        batch_size = min(self.batch_size, max(1, -(-len(order) // MIN_BATCHES)))
         batches, start = [], 0
         while start < len(order):
             stop = start + 1
-            while (stop < len(order) and stop - start < self.batch_size
+            while (stop < len(order) and stop - start < batch_size
                    and (stop - start + 1) * lengths[order[stop]] <= self.batch_tokens):
                 stop += 1
             batches.append(order[start:stop])

@@ -21,6 +21,9 @@ import numpy as np
 from pipeline.encoder.runtimes import Batch, runtime
 
 IR_FOLDER = "openvino"
+# Kernels prepared per input shape are kept for this many shapes. OpenVINO's default (5000) lets a
+# run that embeds each document's sentences (thousands of distinct shapes) grow past 3 GiB.
+SHAPE_CACHE = 64
 IR_BUILD = "BUILD.json"
 
 
@@ -42,6 +45,8 @@ class OpenVinoRuntime:
         compiled = core.compile_model(core.read_model(folder / "model.xml"), "CPU", {
             "PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(streams),
             "INFERENCE_NUM_THREADS": str(streams), "INFERENCE_PRECISION_HINT": "f32",
+            "CPU_RUNTIME_CACHE_CAPACITY": str(SHAPE_CACHE),
+            "ENABLE_CPU_PINNING": False,  # pinned streams of two processes (Dask workers) share one core
         })
         self._queue = ov.AsyncInferQueue(compiled, streams)
         self._hidden = int(compiled.output(0).get_partial_shape()[1].get_length())

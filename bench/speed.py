@@ -1,0 +1,281 @@
+"""Speed benchmark: embedding throughput, the FLOP ceiling, and the whole catalogue end to end.
+
+    .venv/bin/python bench/speed.py [--catalogue CSV] [--editions JSONL] [--subset 128] [--repeats 3]
+
+One table, side by side: the naive baseline (torch fp32, batches of 32 in catalogue order, one thread),
+the previous default (torch bf16 autocast, batches of 32 sorted by characters), the reference fp32
+paths, the local engine's default (OpenVINO int8) and the Dask engine on a 2-worker LocalCluster.
+
+- docs/s: median of ``--repeats`` runs over a fixed subset of real in-force summaries (seed 0), model
+  load excluded, each configuration in its own process (thread settings are per process);
+- wall time: ``wsis run`` on the in-force catalogue, cold (empty store) once per engine, warm
+  (unchanged rerun) ``--repeats`` times, and once after 1% of the summaries changed; the naive
+  baseline's full-catalogue time is not run (it would take the better part of an hour) but
+  extrapolated from its docs/s, and is marked so;
+- peak RSS: the sum over the process tree (driver and Dask workers), polled every 0.2 s; shared pages
+  are counted once per process, so it is an upper bound;
+- ceiling: the FLOPs of the subset's real token counts against this machine's measured GEMM rates.
+
+Results go to stdout and to bench/results/speed.json. Other work on the machine slows every figure;
+the load average at each measurement is recorded.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+ENCODER = ROOT / "models" / "encoder"
+CATALOGUE = ROOT.parent / "shared" / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv"
+EDITIONS = ROOT.parent / "shared" / "data" / "itu-t-relaton" / "itu_t_recommendations.jsonl"
+WSIS = ROOT / ".venv" / "bin" / "wsis"
+
+# (label, runtime, precision, threads, batching): batching "naive" = catalogue order, "chars" = sorted by
+# characters in 32s (the code before this benchmark), "tokens" = the Encoder's plan.
+CONFIGS = {
+    "naive": ("naive baseline: torch fp32, unsorted, 1 thread", "torch", "fp32", 1, "naive"),
+    "before": ("previous default: torch bf16 autocast", "torch", "bf16", None, "chars"),
+    "torch-fp32": ("torch fp32, token-bucketed", "torch", "fp32", None, "tokens"),
+    "ov-fp32": ("OpenVINO fp32, token-bucketed", "openvino", "fp32", None, "tokens"),
+    "ov-int8": ("local engine: OpenVINO int8 (default)", "openvino", "int8", None, "tokens"),
+}
+
+
+def subset_texts(catalogue: Path, n: int) -> list[str]:
+    from pipeline.ingest import embedding_text
+
+    rows = pd.read_csv(catalogue, dtype=str, keep_default_na=False)
+    rows = rows[rows["abstract_en"].str.strip() != ""].sample(n, random_state=0)
+    return [embedding_text(t, s) for t, s in zip(rows["title_en"], rows["abstract_en"])]
+
+
+def measure_config(name: str, texts: list[str], repeats: int) -> dict:
+    """Runs inside its own process: docs/s of one configuration over ``texts``."""
+    from pipeline.encoder.model import Encoder, _padded
+
+    _, runtime, precision, threads, batching = CONFIGS[name]
+    encoder = Encoder(ENCODER, precision=precision, runtime=runtime, threads=threads)
+    encoder.encode(texts[:4])
+    rates, loads = [], []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        if batching == "tokens":
+            encoder.encode(texts)
+        else:
+            ids = encoder.tokenize(texts)
+            lengths = [len(x) for x in ids]
+            order = np.arange(len(texts)) if batching == "naive" else np.argsort([len(t) for t in texts], kind="stable")
+            plan = [order[i:i + 32] for i in range(0, len(order), 32)]
+            for _ in encoder._model.embed(_padded(ids, lengths, plan)):
+                pass
+        rates.append(len(texts) / (time.perf_counter() - start))
+        loads.append(os.getloadavg()[0])
+    return {"docs_per_s": rates, "load": loads}
+
+
+def measure_dask(texts: list[str], repeats: int) -> dict:
+    from pipeline.embed import text_key
+    from pipeline.engines import make_engine
+
+    from pipeline.params import load_params
+    from pipeline.stages import make_encoder
+
+    encoder = make_encoder(ENCODER, load_params(ROOT / "params.yaml"))
+    keys = [text_key(t) for t in texts]
+    quarter = -(-len(texts) // 4)
+    chunks = [(keys[i:i + quarter], texts[i:i + quarter]) for i in range(0, len(texts), quarter)]
+    with make_engine("dask", workers=2) as dask:
+        encode = dask._encode_chunks(encoder)
+        list(encode(chunks, "passage"))  # both workers load the model: not timed, as for the local engine
+        rates, loads = [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            list(encode(chunks, "passage"))
+            rates.append(len(texts) / (time.perf_counter() - start))
+            loads.append(os.getloadavg()[0])
+    return {"docs_per_s": rates, "load": loads}
+
+
+def gemm_rates() -> dict:
+    """GFLOP/s of fp32 and int8 (VNNI) matrix products of the encoder's shapes on all cores: the best of
+    5 single-threaded timings (the least disturbed by other work) times the number of cores."""
+    import torch
+
+    torch.set_num_threads(1)
+    cores = len(os.sched_getaffinity(0))
+    a, b = torch.randn(4096, 384), torch.randn(384, 1536)
+    ai, bi = torch.randint(-128, 127, (4096, 384), dtype=torch.int8), torch.randint(-128, 127, (384, 1536), dtype=torch.int8)
+    rates = {}
+    for name, fn in (("fp32", lambda: torch.mm(a, b)), ("int8", lambda: torch._int_mm(ai, bi))):
+        fn()
+        best = min(_time(fn) for _ in range(5))
+        rates[name] = cores * 2 * 4096 * 384 * 1536 / best / 1e9
+    return rates
+
+
+def _time(fn) -> float:
+    start = time.perf_counter()
+    for _ in range(5):
+        fn()
+    return (time.perf_counter() - start) / 5
+
+
+def ceiling(texts: list[str], rates: dict) -> dict:
+    """docs/s if every FLOP ran at the measured GEMM rate: all fp32, or as the int8 recipe splits them."""
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(ENCODER), local_files_only=True)
+    lengths = np.array([len(x) for x in tokenizer([f"passage: {t}" for t in texts], truncation=True,
+                                                  max_length=512)["input_ids"]], dtype=np.float64)
+    h, ffn, layers = 384, 1536, 12
+    int8_linear = layers * 2 * lengths * (4 * h * h + h * ffn)  # Q, K, V, attention output, FFN input
+    fp32_linear = layers * 2 * lengths * (ffn * h)  # FFN output, kept in fp32
+    attention = layers * 2 * 2 * lengths ** 2 * h  # scores and weighted sum, fp32
+    flops = int8_linear + fp32_linear + attention
+    seconds_fp32 = flops.sum() / (rates["fp32"] * 1e9)
+    seconds_int8 = (int8_linear.sum() / rates["int8"] + (fp32_linear + attention).sum() / rates["fp32"]) / 1e9
+    return {"mean_tokens": float(lengths.mean()), "gflop_per_doc": float(flops.mean() / 1e9),
+            "gemm_gflops": rates, "fp32_docs_per_s": len(texts) / seconds_fp32,
+            "int8_recipe_docs_per_s": len(texts) / seconds_int8}
+
+
+def timed_run(args: list[str], log: Path) -> dict:
+    """Wall seconds and peak RSS (process tree) of one command."""
+    import psutil
+
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    with open(log, "w") as out:
+        start = time.perf_counter()
+        process = psutil.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        peak = 0
+        while process.poll() is None:
+            try:
+                tree = [process, *process.children(recursive=True)]
+                peak = max(peak, sum(p.memory_info().rss for p in tree))
+            except psutil.Error:
+                pass
+            time.sleep(0.2)
+        wall = time.perf_counter() - start
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed; see {log}")
+    return {"wall_s": wall, "peak_rss_gib": peak / 2**30, "load": os.getloadavg()[0]}
+
+
+def changed_copy(catalogue: Path, folder: Path, fraction: float = 0.01) -> Path:
+    rows = pd.read_csv(catalogue, dtype=str, keep_default_na=False)
+    with_summary = rows.index[rows["abstract_en"].str.strip() != ""]
+    chosen = pd.Series(with_summary).sample(frac=fraction, random_state=1)
+    rows.loc[chosen, "abstract_en"] = rows.loc[chosen, "abstract_en"] + " (Revised.)"
+    target = folder / "changed" / catalogue.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(target, index=False)
+    return target
+
+
+def end_to_end(engine: str, catalogue: Path, work: Path, repeats: int) -> dict:
+    out, store = work / engine / "out", work / engine / "store"
+    run = [str(WSIS), "run", str(catalogue), "--out", str(out), "--store", str(store), "--engine", engine]
+    cold = timed_run(run, work / f"{engine}-cold.log")
+    warm = [timed_run(run, work / f"{engine}-warm{i}.log") for i in range(repeats)]
+    changed = changed_copy(catalogue, work / engine)
+    rerun = [str(WSIS), "run", str(changed), "--out", str(work / engine / "out2"), "--store", str(store),
+             "--engine", engine]
+    one_percent = timed_run(rerun, work / f"{engine}-changed.log")
+    return {"cold": cold, "warm": warm, "warm_median_s": statistics.median(w["wall_s"] for w in warm),
+            "changed_1pct": one_percent, "embed_line": _embed_line(work / f"{engine}-changed.log")}
+
+
+def _embed_line(log: Path) -> str:
+    return next((line.strip() for line in log.read_text().splitlines() if line.startswith("embed:")), "")
+
+
+def in_subprocess(key: str, catalogue: Path, n: int, repeats: int) -> dict:
+    code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); sys.path.insert(0, {str(ROOT / 'bench')!r});"
+            f"import speed; t = speed.subset_texts(speed.Path({str(catalogue)!r}), {n});"
+            + (f"r = speed.measure_dask(t, {repeats})" if key == "dask" else f"r = speed.measure_config({key!r}, t, {repeats})")
+            + "; print('RESULT', json.dumps(r))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                            env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    if not lines:
+        raise RuntimeError(f"{key} failed:\n{result.stderr[-3000:]}")
+    return json.loads(lines[-1][7:])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--catalogue", type=Path, default=CATALOGUE)
+    parser.add_argument("--editions", type=Path, default=EDITIONS)
+    parser.add_argument("--subset", type=int, default=128)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--skip-full", action="store_true", help="throughput and ceiling only")
+    args = parser.parse_args()
+    results: dict = {"machine": {"cpus": len(os.sched_getaffinity(0))}, "subset": args.subset,
+                     "repeats": args.repeats, "throughput": {}}
+    for key in [*CONFIGS, "dask"]:
+        r = in_subprocess(key, args.catalogue, args.subset, args.repeats)
+        r["median"] = statistics.median(r["docs_per_s"])
+        results["throughput"][key] = r
+        print(f"{key:12s} {r['median']:6.1f} docs/s  (runs {', '.join(f'{x:.1f}' for x in r['docs_per_s'])}; "
+              f"load {max(r['load']):.1f})", flush=True)
+    results["ceiling"] = ceiling(subset_texts(args.catalogue, args.subset), gemm_rates())
+    if not args.skip_full:
+        with tempfile.TemporaryDirectory(prefix="wsis-speed-") as tmp:
+            work = Path(tmp)
+            for engine in ("local", "dask"):
+                results[engine] = end_to_end(engine, args.catalogue, work, args.repeats)
+                print(f"{engine}: {json.dumps(results[engine])}", flush=True)
+            editions = [str(WSIS), "run", str(args.editions), "--out", str(work / "editions"), "--engine", "local"]
+            results["editions_cold"] = timed_run(editions, work / "editions.log")
+            results["editions_embed"] = _embed_line(work / "editions.log")
+    (ROOT / "bench" / "results").mkdir(exist_ok=True)
+    (ROOT / "bench" / "results" / "speed.json").write_text(json.dumps(results, indent=1))
+    print(table(results))
+
+
+def table(r: dict) -> str:
+    t, c = r["throughput"], r["ceiling"]
+    lines = ["| configuration | docs/s (median) | full catalogue cold | warm rerun | 1% changed | peak RSS |",
+             "|---|---|---|---|---|---|"]
+    local, dask = r.get("local"), r.get("dask")
+    for key, (label, *_rest) in CONFIGS.items():
+        row = f"| {label} | {t[key]['median']:.1f} |"
+        if key == "ov-int8" and local:
+            row += (f" {local['cold']['wall_s']:.0f} s | {local['warm_median_s']:.1f} s | "
+                    f"{local['changed_1pct']['wall_s']:.1f} s | {local['cold']['peak_rss_gib']:.2f} GiB |")
+        elif key == "naive" and local:
+            embedded = int(local["embed_line"].split()[1]) if local["embed_line"] else 0
+            extrapolated = local["cold"]["wall_s"] + embedded / t["naive"]["median"] - embedded / t["ov-int8"]["median"]
+            row += f" ~{extrapolated:.0f} s (extrapolated) | | | |"
+        else:
+            row += " | | | |"
+        lines.append(row)
+    row = f"| Dask LocalCluster, 2 workers × 1 thread, int8 | {t['dask']['median']:.1f} |"
+    if dask:
+        row += (f" {dask['cold']['wall_s']:.0f} s | {dask['warm_median_s']:.1f} s | "
+                f"{dask['changed_1pct']['wall_s']:.1f} s | {dask['cold']['peak_rss_gib']:.2f} GiB |")
+    else:
+        row += " | | | |"
+    lines.append(row)
+    lines.append(f"| FLOP ceiling (measured GEMM: fp32 {c['gemm_gflops']['fp32']:.0f}, int8 "
+                 f"{c['gemm_gflops']['int8']:.0f} GOP/s; {c['mean_tokens']:.0f} tokens, {c['gflop_per_doc']:.1f} GFLOP/doc)"
+                 f" | fp32 {c['fp32_docs_per_s']:.0f}; int8 recipe {c['int8_recipe_docs_per_s']:.0f} | | | | |")
+    if "editions_cold" in r:
+        e = r["editions_cold"]
+        lines.append(f"| all 16,172 editions, local engine, cold ({r['editions_embed']}) | | "
+                     f"{e['wall_s']:.0f} s | | | {e['peak_rss_gib']:.2f} GiB |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""The embedding store: incremental reruns, chunked writes, and writers that never clobber each other."""
+import numpy as np
+
+from pipeline.embed import EmbeddingStore, embed_texts, text_key
+
+
+class CountingEncoder:
+    """A stand-in encoder: a text's vector is derived from its hash; it counts what it was asked."""
+
+    version = "counting-1"
+
+    def __init__(self):
+        self.calls: list[int] = []
+
+    def encode(self, texts, role="passage"):
+        self.calls.append(len(texts))
+        seeds = [int(text_key(t)[:8], 16) for t in texts]
+        vectors = np.stack([np.random.default_rng(s).normal(size=8) for s in seeds]).astype(np.float32)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def keyed(texts):
+    return {text_key(t): t for t in texts}
+
+
+def test_rerun_after_one_percent_changed_embeds_only_those(tmp_path):
+    texts = [f"summary number {i}" for i in range(300)]
+    encoder = CountingEncoder()
+    cold = embed_texts(EmbeddingStore(tmp_path, encoder.version), encoder, keyed(texts), chunk_size=64)
+    assert (cold.embedded, encoder.calls) == (300, [64, 64, 64, 64, 44])
+    changed = texts[:]
+    for i in (5, 105, 205):
+        changed[i] += " (revised)"
+    encoder.calls.clear()
+    warm = embed_texts(EmbeddingStore(tmp_path, encoder.version), encoder, keyed(changed), chunk_size=64)
+    assert (warm.cached, warm.embedded, encoder.calls) == (297, 3, [3])
+    vectors = EmbeddingStore(tmp_path, encoder.version).get([text_key(t) for t in changed])
+    assert np.allclose(vectors, encoder.encode(changed))
+
+
+def test_each_chunk_is_a_shard_written_as_it_comes(tmp_path):
+    encoder = CountingEncoder()
+    store = EmbeddingStore(tmp_path, encoder.version)
+    seen = []
+
+    def encode_chunks(chunks, role):
+        for keys, texts in chunks:
+            seen.append(len(list(store.folder.glob("shard-*.npz"))) if store.folder.exists() else 0)
+            yield keys, encoder.encode(texts, role)
+
+    embed_texts(store, encoder, keyed([f"t{i}" for i in range(10)]), chunk_size=4, encode_chunks=encode_chunks)
+    assert seen == [0, 1, 2]  # the previous chunk was on disk before the next was encoded
+    assert len(list(store.folder.glob("shard-*.npz"))) == 3
+
+
+def test_two_writers_sharing_a_store_keep_every_vector(tmp_path):
+    """Two workers that each opened the store before the other wrote: no shard is overwritten."""
+    encoder = CountingEncoder()
+    first, second = EmbeddingStore(tmp_path, encoder.version), EmbeddingStore(tmp_path, encoder.version)
+    first.index(), second.index()
+    a, b = keyed(["alpha", "beta"]), keyed(["gamma", "delta"])
+    first.add(list(a), encoder.encode(list(a.values())))
+    second.add(list(b), encoder.encode(list(b.values())))
+    fresh = EmbeddingStore(tmp_path, encoder.version)
+    assert fresh.missing(list(a) + list(b)) == []
+    assert np.allclose(fresh.get(list(b)), encoder.encode(list(b.values())))

@@ -1,0 +1,91 @@
+"""The fast encoder paths against the fp32 reference, and the batching that makes them fast."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from pipeline.encoder.model import Encoder
+from pipeline.ingest import embedding_text
+from tests.conftest import ENCODER_DIR, SAMPLE
+
+MIN_COSINE = 0.999  # the issue's bound: a faster path may not move any vector further from fp32
+
+
+@pytest.fixture(scope="module")
+def sample_texts():
+    """Every fourth sample summary, English and French, with its title, as the pipeline embeds it."""
+    recs = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str, keep_default_na=False).iloc[::4]
+    return [embedding_text(t, s) for t, s in zip(recs["title"], recs["summary"])]
+
+
+@pytest.fixture(scope="module")
+def reference(sample_texts):
+    return Encoder(ENCODER_DIR, precision="fp32", runtime="torch").encode(sample_texts)
+
+
+@pytest.mark.parametrize("runtime,precision,bound", [("openvino", "int8", MIN_COSINE),
+                                                     ("openvino", "fp32", 0.99999)])
+def test_fast_runtime_stays_within_cosine_of_torch_fp32(sample_texts, reference, runtime, precision, bound):
+    vectors = Encoder(ENCODER_DIR, precision=precision, runtime=runtime).encode(sample_texts)
+    assert vectors.shape == reference.shape
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert (vectors * reference).sum(axis=1).min() > bound
+
+
+@pytest.mark.shared
+def test_int8_stays_within_cosine_on_real_catalogue_summaries(shared):
+    catalogue = pd.read_csv(shared / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv",
+                            dtype=str, keep_default_na=False)
+    rows = catalogue[catalogue["abstract_en"] != ""].sample(48, random_state=7)
+    texts = [embedding_text(t, s) for t, s in zip(rows["title_en"], rows["abstract_en"])]
+    fp32 = Encoder(ENCODER_DIR, precision="fp32", runtime="torch", batch_tokens=1 << 20).encode(texts)
+    int8 = Encoder(ENCODER_DIR, precision="int8", runtime="openvino").encode(texts)
+    assert (fp32 * int8).sum(axis=1).min() > MIN_COSINE
+
+
+def test_vectors_do_not_depend_on_streams_or_input_order(sample_texts):
+    """The Dask engine's equivalence rests on this: same batches, same vectors, whatever the threads."""
+    texts = sample_texts[:12]
+    one = Encoder(ENCODER_DIR, precision="int8", runtime="openvino", threads=1).encode(texts)
+    two = Encoder(ENCODER_DIR, precision="int8", runtime="openvino", threads=2).encode(texts[::-1])[::-1]
+    assert np.array_equal(one, two)
+
+
+def test_every_numerics_has_its_own_cache_key():
+    versions = {Encoder(ENCODER_DIR, precision=p, runtime=r).version
+                for r, p in [("torch", "fp32"), ("torch", "bf16"), ("openvino", "fp32"), ("openvino", "int8")]}
+    assert len(versions) == 4
+    legacy = Encoder(ENCODER_DIR, precision="bf16", runtime="torch")
+    assert legacy.version == f"{legacy.build_info['name']}@{legacy.build_info['fingerprint']}-bf16-512"
+    assert Encoder(ENCODER_DIR, precision="int8", runtime="openvino", max_tokens=256).version.endswith("-256")
+
+
+@pytest.mark.parametrize("runtime,precision", [("torch", "int8"), ("openvino", "bf16"), ("onnx", "fp32")])
+def test_unavailable_runtime_or_precision_is_refused(runtime, precision):
+    with pytest.raises(ValueError, match="runtime"):
+        Encoder(ENCODER_DIR, precision=precision, runtime=runtime).encode(["x"])
+
+
+def test_missing_openvino_build_says_how_to_build(tmp_path):
+    (tmp_path / "BUILD.json").write_text('{"name": "e5", "fingerprint": "0"}')
+    with pytest.raises(FileNotFoundError, match="make encoder"):
+        Encoder(tmp_path, precision="int8", runtime="openvino").version
+
+
+def test_plan_sorts_by_tokens_and_keeps_each_batch_within_budget():
+    encoder = Encoder(ENCODER_DIR, batch_size=4, batch_tokens=100)  # nine texts: more than MIN_BATCHES batches anyway
+    lengths = [50, 10, 10, 30, 200, 10, 12, 11, 25]
+    plan = encoder.plan(lengths)
+    assert sorted(np.concatenate(plan).tolist()) == list(range(len(lengths)))
+    widths = [max(lengths[i] for i in batch) for batch in plan]
+    assert widths == sorted(widths)
+    for batch in plan:
+        assert len(batch) <= 4
+        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 100
+    assert [4] in [b.tolist() for b in plan]  # longer than the budget: alone
+
+
+def test_a_small_call_is_split_for_the_streams_whatever_their_number():
+    lengths = [30, 31, 29, 40, 35, 33, 30, 36]
+    plan = Encoder(ENCODER_DIR, batch_size=32, batch_tokens=4096).plan(lengths)
+    assert [len(b) for b in plan] == [2, 2, 2, 2]
+    assert all(np.array_equal(a, b) for a, b in zip(plan, Encoder(ENCODER_DIR, threads=1).plan(lengths)))
