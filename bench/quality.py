@@ -54,7 +54,10 @@ def dev_metrics(predictions, gold):
     out = {}
     for lang in ("all", "en", "fr"):
         ids = set(predictions.loc[predictions["lang"] == lang, "rec_id"])
-        out[lang] = evaluate(predictions, {k: v for k, v in gold.items() if k in ids}, lang=lang).metrics
+        result = evaluate(predictions, {k: v for k, v in gold.items() if k in ids}, lang=lang)
+        lines = result.per_label[result.per_label["taxonomy"] == "action_line"]
+        out[lang] = {**result.metrics, "action_line_f1": {row.label: [round(float(row.f1), 4), int(row.support)]
+                                                          for row in lines.itertuples()}}
     return out
 
 

@@ -1,6 +1,7 @@
 """Speed benchmark: embedding throughput, the FLOP ceiling, and the whole catalogue end to end.
 
     .venv/bin/python bench/speed.py [--catalogue CSV] [--editions JSONL] [--subset 128] [--repeats 3]
+                                    [--configs naive,...,dask] [--engines local,dask] [--no-editions]
 
 One table, side by side: the naive baseline (torch fp32, batches of 32 in catalogue order, one thread),
 the previous default (torch bf16 autocast, batches of 32 sorted by characters), the reference fp32
@@ -195,6 +196,36 @@ def end_to_end(engine: str, catalogue: Path, work: Path, repeats: int) -> dict:
             "changed_1pct": one_percent, "embed_line": _embed_line(work / f"{engine}-changed.log")}
 
 
+def classify_timing(out: Path, store: Path, n: int, repeats: int) -> dict:
+    """Seconds to classify the first ``n`` Recommendations (every language of each) of a finished run,
+    its embeddings in the store (summaries and sentences): the classifier alone, loaded beforehand,
+    median of ``repeats``. Runs in its own process."""
+    code = f"""
+import json, statistics, sys, time
+sys.path.insert(0, {str(ROOT)!r})
+from pathlib import Path
+from pipeline.embed import recommendation_vectors
+from pipeline.params import load_params
+from pipeline.stages import load_classifier, make_encoder, read_recommendations
+recs = read_recommendations(Path({str(out / 'recommendations.parquet')!r})).reset_index(drop=True)
+chosen = list(dict.fromkeys(recs["rec_id"]))[:{n}]
+recs = recs[recs["rec_id"].isin(set(chosen))].reset_index(drop=True)
+params = load_params(Path({str(ROOT / 'params.yaml')!r}))
+encoder = make_encoder(Path({str(ENCODER)!r}), params)
+store = Path({str(store)!r})
+vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
+classifier = load_classifier(store=store, encoder=encoder, params=params, model_root=Path({str(ROOT / 'models' / 'classifier')!r}))
+seconds = []
+for _ in range({repeats}):
+    start = time.perf_counter()
+    rows = classifier(recs, vectors)
+    seconds.append(time.perf_counter() - start)
+print("RESULT", json.dumps({{"recommendations": len(chosen), "documents": len(recs), "rows": len(rows),
+                            "seconds": seconds, "median_s": statistics.median(seconds)}}))
+"""
+    return python_result(code, "classify timing")
+
+
 def _embed_line(log: Path) -> str:
     return next((line.strip() for line in log.read_text().splitlines() if line.startswith("embed:")), "")
 
@@ -204,11 +235,16 @@ def in_subprocess(key: str, catalogue: Path, n: int, repeats: int) -> dict:
             f"import speed; t = speed.subset_texts(speed.Path({str(catalogue)!r}), {n});"
             + (f"r = speed.measure_dask(t, {repeats})" if key == "dask" else f"r = speed.measure_config({key!r}, t, {repeats})")
             + "; print('RESULT', json.dumps(r))")
+    return python_result(code, key)
+
+
+def python_result(code: str, what: str) -> dict:
+    """Run ``code`` in a fresh Python process and return the JSON it prints after ``RESULT``."""
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, "HF_HUB_OFFLINE": "1"})
     lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
     if not lines:
-        raise RuntimeError(f"{key} failed:\n{result.stderr[-3000:]}")
+        raise RuntimeError(f"{what} failed:\n{result.stderr[-3000:]}")
     return json.loads(lines[-1][7:])
 
 
@@ -219,10 +255,17 @@ def main() -> None:
     parser.add_argument("--subset", type=int, default=128)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-full", action="store_true", help="throughput and ceiling only")
+    parser.add_argument("--configs", default=",".join([*CONFIGS, "dask"]),
+                        help="throughput rows to (re)measure; the others are kept from speed.json")
+    parser.add_argument("--engines", default="local,dask", help="engines to run end to end")
+    parser.add_argument("--no-editions", action="store_true", help="skip the 16,172-edition run")
     args = parser.parse_args()
-    results: dict = {"machine": {"cpus": len(os.sched_getaffinity(0))}, "subset": args.subset,
-                     "repeats": args.repeats, "throughput": {}}
-    for key in [*CONFIGS, "dask"]:
+    saved = ROOT / "bench" / "results" / "speed.json"
+    results: dict = json.loads(saved.read_text()) if saved.exists() else {}
+    results.update({"machine": {"cpus": len(os.sched_getaffinity(0))}, "subset": args.subset,
+                    "repeats": args.repeats})
+    results.setdefault("throughput", {})
+    for key in args.configs.split(","):
         r = in_subprocess(key, args.catalogue, args.subset, args.repeats)
         r["median"] = statistics.median(r["docs_per_s"])
         results["throughput"][key] = r
@@ -232,14 +275,18 @@ def main() -> None:
     if not args.skip_full:
         with tempfile.TemporaryDirectory(prefix="wsis-speed-") as tmp:
             work = Path(tmp)
-            for engine in ("local", "dask"):
+            for engine in args.engines.split(","):
                 results[engine] = end_to_end(engine, args.catalogue, work, args.repeats)
                 print(f"{engine}: {json.dumps(results[engine])}", flush=True)
-            editions = [str(WSIS), "run", str(args.editions), "--out", str(work / "editions"), "--engine", "local"]
-            results["editions_cold"] = timed_run(editions, work / "editions.log")
-            results["editions_embed"] = _embed_line(work / "editions.log")
-    (ROOT / "bench" / "results").mkdir(exist_ok=True)
-    (ROOT / "bench" / "results" / "speed.json").write_text(json.dumps(results, indent=1))
+            if not args.no_editions:
+                editions = [str(WSIS), "run", str(args.editions), "--out", str(work / "editions"), "--engine", "local"]
+                results["editions_cold"] = timed_run(editions, work / "editions.log")
+                results["editions_embed"] = _embed_line(work / "editions.log")
+                results["classify_5000"] = classify_timing(work / "editions", work / "editions" / "embeddings",
+                                                           5000, args.repeats)
+                print(f"classify: {json.dumps(results['classify_5000'])}", flush=True)
+    saved.parent.mkdir(exist_ok=True)
+    saved.write_text(json.dumps(results, indent=1))
     print(table(results))
 
 
@@ -274,6 +321,11 @@ def table(r: dict) -> str:
         e = r["editions_cold"]
         lines.append(f"| all 16,172 editions, local engine, cold ({r['editions_embed']}) | | "
                      f"{e['wall_s']:.0f} s | | | {e['peak_rss_gib']:.2f} GiB |")
+    if "classify_5000" in r:
+        c5 = r["classify_5000"]
+        lines.append(f"| classify only (after embedding), {c5['recommendations']:,} Recommendations "
+                     f"({c5['documents']:,} documents) | {c5['documents'] / c5['median_s']:.0f} | "
+                     f"{c5['median_s']:.1f} s | | | |")
     return "\n".join(lines)
 
 

@@ -9,6 +9,7 @@ averaging their probabilities, so French and English count equally.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Protocol
 
 import numpy as np
@@ -18,9 +19,16 @@ from pipeline.model.features import Inputs
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 from pipeline.schemas import PREDICTIONS
 from pipeline.taxonomy import LANGS, Taxonomy
-from pipeline.text import TermMatcher, sentences
+from pipeline.text import TermMatcher
 
-Found = dict[str, tuple[list[str], list[str]]]  # "taxonomy:code" -> (terms, sentences)
+
+
+@dataclass
+class Found:
+    """What the lexicon found in one document, and the document's sentences (for the closest one)."""
+
+    sentences: list[str]
+    labels: dict[str, tuple[list[str], list[str]]]  # "taxonomy:code" -> (terms, the sentences they are in)
 
 
 class Scorer(Protocol):
@@ -32,24 +40,32 @@ class Scorer(Protocol):
 
 
 class EvidenceFinder:
-    """Lexicon terms per label and the sentences they fall in, for both languages."""
+    """Lexicon terms per label and the sentences they fall in, for both languages.
+
+    Each language's matcher is built the first time a text in that language comes (building the French
+    one, spaCy's French tokenizer included, takes 3 s that an English-only run need not pay)."""
 
     def __init__(self, taxonomy: Taxonomy):
-        self._matchers = {}
-        for lang in LANGS:
-            lexicon = {f"{name}:{label.code}": label.terms[lang]
-                       for name in TAXONOMIES for label in taxonomy.labels(name)}
-            self._matchers[lang] = TermMatcher(lang, lexicon)
+        self._taxonomy = taxonomy
+        self._matchers: dict[str, TermMatcher] = {}
+
+    def _matcher(self, lang: str) -> TermMatcher:
+        if lang not in self._matchers:
+            if lang not in LANGS:
+                raise ValueError(f"no lexicon for language {lang!r} (have {', '.join(LANGS)})")
+            self._matchers[lang] = TermMatcher(lang, {f"{name}:{label.code}": label.terms[lang]
+                                                      for name in TAXONOMIES for label in self._taxonomy.labels(name)})
+        return self._matchers[lang]
 
     def find(self, text: str, lang: str) -> Found:
-        sents, hits = self._matchers[lang].find(text)
-        found: Found = {}
+        sents, hits = self._matcher(lang).find(text)
+        labels: dict[str, tuple[list[str], list[str]]] = {}
         for hit in hits:
-            terms, chosen = found.setdefault(hit.label, ([], []))
+            terms, chosen = labels.setdefault(hit.label, ([], []))
             terms.append(hit.term)
             if sents[hit.sentence] not in chosen:
                 chosen.append(sents[hit.sentence])
-        return found
+        return Found(sents, labels)
 
 
 def document_text(title: str | None, summary: str) -> str:
@@ -63,7 +79,7 @@ def build_inputs(recommendations: pd.DataFrame, vectors: np.ndarray, found: list
         counts = np.zeros((len(found), len(codes[name])))
         for j, code in enumerate(codes[name]):
             key = f"{name}:{code}"
-            counts[:, j] = [len(f.get(key, ((), ()))[0]) for f in found]
+            counts[:, j] = [len(f.labels.get(key, ((), ()))[0]) for f in found]
         lexicon[name] = counts
     return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str))
 
@@ -96,16 +112,14 @@ def classify(recommendations: pd.DataFrame, vectors: np.ndarray, *, scorer: Scor
         terms: list[str] = []
         sents: list[str] = []
         for k in indices:
-            t, s = found[k].get(f"{name}:{code}", ([], []))
+            t, s = found[k].labels.get(f"{name}:{code}", ([], []))
             terms += [x for x in t if x not in terms]
             sents += s
         if terms:
             return format_evidence(terms, sents)
         if closest_sentence is None:
             return ""
-        k = indices[0]
-        text = document_text(recs.at[k, "title"], recs.at[k, "summary"])
-        best = closest_sentence(sentences(text, recs.at[k, "lang"]), spaces.prototypes[name][label_index])
+        best = closest_sentence(found[indices[0]].sentences, spaces.prototypes[name][label_index])
         return f"closest sentence: «{best}»" if best else ""
 
     rows: list[dict] = []

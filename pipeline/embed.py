@@ -5,13 +5,15 @@ version (weights, precision, truncation), so an unchanged rerun embeds nothing a
 never mixes its vectors with an old one's. New vectors are written in shards as they are computed:
 a killed run keeps what it finished, and memory holds one chunk of vectors at a time.
 
-A shard is named after the hash of the keys it holds, so several writers (Dask workers sharing a
-store, two runs at once) never overwrite each other's shards; a key found in two shards has the same
-meaning in both, whichever is read.
+A shard is named after the sha256 of its bytes and checked against it whenever it is read
+(``pipeline.sealed``): a tampered or truncated shard is refused and its texts embedded again. Several
+writers (Dask workers sharing a store, two runs at once) never overwrite each other's shards; a key
+found in two shards has the same meaning in both, whichever is read.
 """
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.atomic import atomic_path
+from pipeline.sealed import RefusedFile, read_sealed, refuse, write_sealed
 from pipeline.ingest import embedding_text
 
 
@@ -41,46 +43,87 @@ class EmbedStats:
 
 
 class EmbeddingStore:
-    """Vectors on disk, addressed by text hash, for one encoder version and one role."""
+    """Vectors on disk, addressed by text hash, for one encoder version and one role.
+
+    Shards are sealed (``pipeline.sealed``): each is checked against the hash in its name whenever it is
+    read, and one that fails is refused, so its texts count as missing and are embedded again."""
+
+    CACHED_SHARDS = 8  # verified shards kept in memory: the closest-sentence lookups hit a few at a time
 
     def __init__(self, root: Path, encoder_version: str, role: str = "passage"):
         safe = re.sub(r"[^\w.@-]", "_", encoder_version)
         self.folder = Path(root) / safe / role
         self._index: dict[str, tuple[Path, int]] | None = None
+        self._loaded: dict[Path, np.ndarray] = {}
 
-    def _shards(self) -> list[Path]:
-        return sorted(self.folder.glob("shard-*.npz")) if self.folder.exists() else []
+    def _read(self, shard: Path, data: bytes) -> list[str]:
+        """Keys of a verified shard; its vectors are kept for ``get``."""
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            keys, vectors = arrays["keys"].tolist(), arrays["vectors"]
+        if vectors.shape[0] != len(keys):
+            raise RefusedFile(f"{shard}: {len(keys)} keys but {vectors.shape[0]} vectors")
+        self._keep(shard, vectors)
+        return keys
+
+    def _keep(self, shard: Path, vectors: np.ndarray) -> None:
+        self._loaded[shard] = vectors
+        while len(self._loaded) > self.CACHED_SHARDS:
+            self._loaded.pop(next(iter(self._loaded)))
+
+    def _index_shards(self, index: dict[str, tuple[Path, int]], skip: set[Path]) -> None:
+        for shard in sorted(self.folder.glob("shard-*.npz")) if self.folder.exists() else []:
+            if shard in skip:
+                continue
+            try:
+                keys = self._read(shard, read_sealed(shard))
+            except (RefusedFile, ValueError, OSError, KeyError) as reason:
+                refuse(shard, reason)
+                continue
+            for row, key in enumerate(keys):
+                index.setdefault(key, (shard, row))
 
     def index(self) -> dict[str, tuple[Path, int]]:
-        """Key → (shard, row), read once per store object from the shards' ``keys`` arrays only."""
+        """Key → (shard, row), built once per store object from every shard that passes its check."""
         if self._index is None:
             self._index = {}
-            for shard in self._shards():
-                with np.load(shard, allow_pickle=False) as data:
-                    for row, key in enumerate(data["keys"].tolist()):
-                        self._index[key] = (shard, row)
+            self._index_shards(self._index, skip=set())
         return self._index
 
     def missing(self, keys: Sequence[str]) -> list[str]:
+        """Keys with no vector; before answering, shards written since by another process are indexed
+        (a Dask worker whose client embedded a document's sentences finds them)."""
         index = self.index()
-        return [k for k in dict.fromkeys(keys) if k not in index]
+        todo = [k for k in dict.fromkeys(keys) if k not in index]
+        if todo:
+            self._index_shards(index, skip={shard for shard, _ in index.values()})
+            todo = [k for k in todo if k not in index]
+        return todo
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         keys = list(keys)
         if not keys:
             return
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        buffer = io.BytesIO()
+        np.savez(buffer, keys=np.array(keys, dtype="U64"), vectors=vectors)
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = hashlib.sha256("\n".join(keys).encode("ascii")).hexdigest()[:20]
-        target = self.folder / f"shard-{name}.npz"
-        with atomic_path(target) as tmp:
-            with open(tmp, "wb") as handle:
-                np.savez(handle, keys=np.array(keys, dtype="U64"), vectors=vectors.astype(np.float32))
+        target = write_sealed(self.folder, "shard", ".npz", buffer.getvalue())
+        self._keep(target, vectors)
         index = self.index()
         for row, key in enumerate(keys):
             index[key] = (target, row)
 
+    def _vectors(self, shard: Path) -> np.ndarray:
+        if shard not in self._loaded:
+            try:
+                self._read(shard, read_sealed(shard))
+            except FileNotFoundError as gone:
+                raise RefusedFile(f"{shard}: removed while in use") from gone
+        return self._loaded[shard]
+
     def get(self, keys: Sequence[str]) -> np.ndarray:
-        """Vectors for ``keys`` in order; raises KeyError naming the first missing key."""
+        """Vectors for ``keys`` in order; raises KeyError naming the first missing key, and RefusedFile
+        if a shard was changed on disk after this store indexed it."""
         index = self.index()
         by_shard: dict[Path, list[tuple[int, int]]] = {}
         for position, key in enumerate(keys):
@@ -90,12 +133,11 @@ class EmbeddingStore:
             by_shard.setdefault(shard, []).append((position, row))
         out: np.ndarray | None = None
         for shard, pairs in by_shard.items():
-            with np.load(shard, allow_pickle=False) as data:
-                vectors = data["vectors"]
-                if out is None:
-                    out = np.zeros((len(keys), vectors.shape[1]), np.float32)
-                positions, rows = zip(*pairs)
-                out[list(positions)] = vectors[list(rows)]
+            vectors = self._vectors(shard)
+            if out is None:
+                out = np.zeros((len(keys), vectors.shape[1]), np.float32)
+            positions, rows = zip(*pairs)
+            out[list(positions)] = vectors[list(rows)]
         return out if out is not None else np.zeros((0, 0), np.float32)
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.classify import EvidenceFinder, Scorer, classify
+from pipeline.classify import EvidenceFinder, Scorer, classify, document_text
 from pipeline.coverage import compute_coverage
 from pipeline.embed import (ChunkEncoder, EmbedStats, EmbeddingStore, embed_recommendations, embed_texts,
                             recommendation_vectors, text_key)
@@ -31,6 +31,7 @@ from pipeline.params import Params
 from pipeline.report import render_report, render_summary, write_workbook
 from pipeline.schemas import PREDICTIONS, RECOMMENDATIONS
 from pipeline.taxonomy import load_taxonomy
+from pipeline.text import sentences
 from pipeline.train import TrainingResult, train_classifier
 
 
@@ -61,6 +62,16 @@ def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params:
                 encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
     return embed_recommendations(read_recommendations(recommendations), store_root=store,
                                  encoder=encoder, chunk_size=params.embed.chunk_size, encode_chunks=encode_chunks)
+
+
+def sentence_texts(recs: pd.DataFrame) -> dict[str, str]:
+    """Every sentence ``classify`` may quote as the closest one to a label, keyed as the store keys it.
+
+    Embedding them all before classifying, in the chunks ``embed_texts`` chooses, batches them well (one
+    document's few sentences at a time kept the CPU half idle) and, as for summaries, makes their
+    vectors the same whichever engine or worker classifies the document."""
+    return {text_key(s): s for title, summary, lang in recs[["title", "summary", "lang"]].itertuples(index=False)
+            for s in sentences(document_text(title, summary), lang)}
 
 
 def sentence_ranker(encoder: Encoder, store_root: Path):
@@ -124,6 +135,8 @@ def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, para
 
     def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
         vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
+        embed_texts(EmbeddingStore(store, encoder.version, "passage"), encoder, sentence_texts(todo),
+                    chunk_size=params.embed.chunk_size)
         classifier = load_classifier(store=store, encoder=encoder, params=params, model_root=model_root)
         return [classifier(todo.iloc[rows], vectors[rows]) for rows in partition_by_recommendation(todo, part_size)]
 

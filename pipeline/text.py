@@ -1,31 +1,104 @@
 """Sentence splitting and lemmatised term matching, in English and French, with spaCy.
 
-A blank spaCy pipeline with a sentencizer and the lookup lemmatizer (spacy-lookups-data) is enough
+A blank spaCy pipeline with a sentencizer and the lookup lemma tables (spacy-lookups-data) is enough
 here: summaries are short, and lookup lemmas let "routers" match "router" and "spécifiés" match
 "spécifier" without a statistical model. Text is lower-cased before lemmatising because the lookup
 tables are keyed on lower-case forms.
+
+Lemmas stop at inflection: "sécurisé" is "sécuriser", which is not "sécurité", and "secure" is not
+"security". Terms are therefore matched on the lemma's derivational stem (``derivational_stem``), so
+one lexicon entry covers the noun, the verb and the participle a summary happens to use.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+import numpy as np
 import spacy
+from spacy.attrs import LOWER, NORM
 from spacy.matcher import PhraseMatcher
 
 
 @lru_cache(maxsize=None)
 def nlp_for(lang: str) -> spacy.language.Language:
+    """Tokenizer and sentencizer; lemmas come from the lookup table directly (``Stems``), which is what
+    spaCy's lookup lemmatizer does, without a Python call per token."""
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
     return nlp
 
 
+def split(text: str, lang: str) -> tuple[spacy.tokens.Doc, list[tuple[int, str]]]:
+    """The lower-cased text parsed, and its non-empty sentences as (first token, original-case text).
+
+    Lower-cased because the lemma tables are keyed on lower-case forms; where lower-casing changes the
+    length (rare ligatures), the original text is parsed instead so that offsets still match."""
+    lowered = text.lower()
+    doc = nlp_for(lang)(lowered if len(lowered) == len(text) else text)
+    sents = [(span.start, text[span.start_char:span.end_char].strip()) for span in doc.sents]
+    return doc, [(start, sent) for start, sent in sents if sent]
+
+
 def sentences(text: str, lang: str) -> list[str]:
-    return [s.text.strip() for s in nlp_for(lang)(text).sents if s.text.strip()]
+    return [sent for _, sent in split(text, lang)[1]]
+
+
+# Derivational suffixes, longest first within each language; stripped from a lemma at most twice
+# ("management" -> "manage" -> "manag", as "manager" -> "manag"), never below MIN_STEM letters.
+SUFFIXES = {
+    "fr": ("isations", "isation", "ification", "ications", "ication", "ations", "ation", "itions", "ition",
+           "issements", "issement", "ements", "ement", "ifier", "iser", "ités", "ité", "iques", "ique",
+           "isme", "iste", "euses", "euse", "eurs", "eur", "age", "er", "ir", "ée", "é", "e", "s"),
+    "en": ("izations", "ization", "isations", "isation", "ifications", "ification", "ications", "ication",
+           "ations", "ation", "itions", "ition", "ators", "ator", "icate", "ities", "ity", "ions", "ion",
+           "ments", "ment", "ize", "ise", "ify", "ate", "ing", "ers", "er", "ors", "or", "ed", "e", "s"),
+}
+MIN_STEM = 4
+
+
+@lru_cache(maxsize=200_000)
+def derivational_stem(lemma: str, lang: str) -> str:
+    """The lemma without its derivational suffixes: sécurité, sécuriser and sécurisation → "sécur"."""
+    suffixes = SUFFIXES.get(lang, ())
+    stem = lemma
+    for _ in range(2):
+        for suffix in suffixes:
+            if stem.endswith(suffix) and len(stem) - len(suffix) >= MIN_STEM:
+                stem = stem[: -len(suffix)]
+                break
+        else:
+            break
+    return stem
+
+
+class Stems:
+    """Writes each token's derivational stem of its lemma into NORM, the attribute the term matcher
+    compares; computed once per distinct lower-case form."""
+
+    def __init__(self, lang: str):
+        from spacy.lookups import load_lookups
+
+        self.lang = lang
+        self._lemmas = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
+        self._norms: dict[int, int] = {}
+
+    def _norm(self, lower: int, strings) -> int:
+        form = strings[lower]
+        lemma = self._lemmas.get(form, form)
+        lemma = lemma[0] if isinstance(lemma, list) else lemma
+        return strings.add(derivational_stem(lemma, self.lang))
+
+    def __call__(self, doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+        if len(doc):
+            strings, norms = doc.vocab.strings, self._norms
+            lowers = doc.to_array([LOWER])
+            values = np.array([norms[x] if x in norms else norms.setdefault(x, self._norm(x, strings))
+                               for x in lowers.tolist()], dtype=np.uint64)
+            doc.from_array([NORM], values.reshape(-1, 1))
+        return doc
 
 
 @dataclass(frozen=True)
@@ -36,37 +109,33 @@ class TermHit:
 
 
 class TermMatcher:
-    """Finds lexicon terms (by lemma) in texts of one language, and the sentence each falls in."""
+    """Finds lexicon terms (by the derivational stem of each lemma) in texts of one language, and the
+    sentence each falls in."""
 
     def __init__(self, lang: str, lexicon: dict[str, Iterable[str]]):
         self.lang = lang
         nlp = nlp_for(lang)
-        self._matcher = PhraseMatcher(nlp.vocab, attr="LEMMA")
-        self._terms: dict[str, str] = {}
+        self._stems = Stems(lang)
+        self._matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in lexicon.items():
             patterns = []
             for term in terms:
-                key = f"{label}\x1f{term}"
-                self._terms[key] = term
-                patterns.append(nlp(term.lower()))
+                patterns.append(self._stems(nlp.make_doc(term.lower())))
             for term, pattern in zip(terms, patterns):
                 self._matcher.add(f"{label}\x1f{term}", [pattern])
 
     def find(self, text: str) -> tuple[list[str], list[TermHit]]:
-        """Return the text's sentences (original casing) and every term hit, deduplicated per label."""
-        nlp = nlp_for(self.lang)
-        lowered = text.lower()
-        doc = nlp(lowered if len(lowered) == len(text) else text)
-        spans = list(doc.sents)
-        sents = [text[s.start_char : s.end_char].strip() for s in spans]
-        starts = [s.start for s in spans]
+        """Return the text's non-empty sentences (original casing) and every term hit, deduplicated per
+        label, with the index of the sentence it falls in."""
+        doc, sents = split(text, self.lang)
+        self._stems(doc)
+        starts = [start for start, _ in sents]
+        strings = doc.vocab.strings
         hits, seen = [], set()
         for match_id, start, _end in self._matcher(doc):
-            key = nlp.vocab.strings[match_id]
-            label, term = key.split("\x1f", 1)
+            label, term = strings[match_id].split("\x1f", 1)
             if (label, term) in seen:
                 continue
             seen.add((label, term))
-            sentence = max(i for i, s in enumerate(starts) if s <= start)
-            hits.append(TermHit(label, term, sentence))
-        return sents, hits
+            hits.append(TermHit(label, term, bisect_right(starts, start) - 1))
+        return [sent for _, sent in sents], hits

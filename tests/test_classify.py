@@ -1,11 +1,12 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.classify import classify
+from pipeline.classify import Found, classify
 from pipeline.model.spaces import LabelSpaces
 from pipeline.model.zero_shot import ZeroShotScorer
 from pipeline.params import ClassifyParams
 from pipeline.schemas import PREDICTIONS
+from pipeline.text import sentences
 
 
 def _unit(rows):
@@ -26,7 +27,8 @@ def tiny_spaces() -> LabelSpaces:
 
 class TermsOnly:
     def find(self, text, lang):
-        return {"action_line:C5": (["encryption"], ["It uses encryption."])} if "encryption" in text else {}
+        labels = {"action_line:C5": (["encryption"], ["It uses encryption."])} if "encryption" in text else {}
+        return Found(sentences(text, lang), labels)
 
 
 class Inputs:

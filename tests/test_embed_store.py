@@ -64,3 +64,58 @@ def test_two_writers_sharing_a_store_keep_every_vector(tmp_path):
     fresh = EmbeddingStore(tmp_path, encoder.version)
     assert fresh.missing(list(a) + list(b)) == []
     assert np.allclose(fresh.get(list(b)), encoder.encode(list(b.values())))
+
+
+def tamper_vectors(shard, scale=-1.0):
+    """Rewrite a shard as a valid .npz with changed numbers, under its old name."""
+    import io
+
+    with np.load(shard, allow_pickle=False) as data:
+        keys, vectors = data["keys"], data["vectors"] * scale
+    buffer = io.BytesIO()
+    np.savez(buffer, keys=keys, vectors=vectors)
+    shard.write_bytes(buffer.getvalue())
+
+
+def test_tampered_or_truncated_shards_are_refused_and_their_texts_embedded_again(tmp_path, caplog):
+    encoder = CountingEncoder()
+    texts = keyed([f"summary {i}" for i in range(12)])
+    embed_texts(EmbeddingStore(tmp_path, encoder.version), encoder, texts, chunk_size=4)
+    store = EmbeddingStore(tmp_path, encoder.version)
+    first, second, third = sorted(store.folder.glob("shard-*.npz"))
+    tamper_vectors(first)  # still a valid .npz: np.load alone would use these vectors
+    second.write_bytes(second.read_bytes()[:-100])
+    encoder.calls.clear()
+    with caplog.at_level("WARNING", logger="pipeline.sealed"):
+        stats = embed_texts(store, encoder, texts, chunk_size=4)
+    assert (stats.cached, stats.embedded, encoder.calls) == (4, 8, [4, 4])
+    assert sum("refused cache file" in r.getMessage() for r in caplog.records) == 2
+    assert {p.name for p in store.folder.glob("*.refused")} == {first.name + ".refused", second.name + ".refused"}
+    assert np.allclose(EmbeddingStore(tmp_path, encoder.version).get(list(texts)), encoder.encode(list(texts.values())))
+
+
+def test_a_shard_changed_after_indexing_is_refused_when_read(tmp_path):
+    import pytest
+
+    from pipeline.sealed import RefusedFile
+
+    encoder = CountingEncoder()
+    texts = keyed(["alpha", "beta"])
+    embed_texts(EmbeddingStore(tmp_path, encoder.version), encoder, texts)
+    store = EmbeddingStore(tmp_path, encoder.version)
+    store.index()
+    store._loaded.clear()  # as when the shard has left the store's few in memory
+    (shard,) = store.folder.glob("shard-*.npz")
+    tamper_vectors(shard, scale=2.0)
+    with pytest.raises(RefusedFile, match="hash to"):
+        store.get(list(texts))
+
+
+def test_unsealed_shards_from_before_sealing_are_refused(tmp_path):
+    encoder = CountingEncoder()
+    store = EmbeddingStore(tmp_path, encoder.version)
+    store.folder.mkdir(parents=True)
+    np.savez(store.folder / "shard-0123456789abcdef0123.npz", keys=np.array([text_key("x")], dtype="U64"),
+             vectors=np.ones((1, 8), np.float32))
+    assert store.missing([text_key("x")]) == [text_key("x")]
+    assert [p.name for p in store.folder.iterdir()] == ["shard-0123456789abcdef0123.npz.refused"]

@@ -78,3 +78,22 @@ def test_parse_refuses_other_files():
 def test_missing_encoder_folder_says_how_to_build(tmp_path):
     with pytest.raises(FileNotFoundError, match="make encoder"):
         Encoder(tmp_path / "nowhere").encode(["x"])
+
+
+def test_token_ids_are_those_transformers_gives():
+    """The encoder reads the tokenizer with ``tokenizers`` alone; its ids must stay transformers' own,
+    edge cases included (runs of spaces, trailing and invisible characters, truncation)."""
+    import pandas as pd
+    from transformers import AutoTokenizer
+
+    from pipeline.ingest import embedding_text
+    from tests.conftest import SAMPLE
+
+    recs = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str, keep_default_na=False)
+    texts = [embedding_text(t, s) for t, s in zip(recs["title"], recs["summary"])]
+    texts += ["", "  ", "a  b   c", "x. ", "x.\u200e", "\u00a0x\u00a0", "tab\there \n", "é" * 3000]
+    encoder = Encoder(ENCODER_DIR, precision="int8", runtime="openvino")
+    reference = AutoTokenizer.from_pretrained(str(ENCODER_DIR), local_files_only=True)
+    for role in ("passage", "query"):
+        expected = reference([f"{role}: {t}" for t in texts], truncation=True, max_length=512)["input_ids"]
+        assert encoder.tokenize(texts, role) == expected

@@ -19,3 +19,22 @@ def test_french_lemmas():
     _, hits = matcher.find("Les Réseaux d'accès utilisent la signalisation. Les données sont chiffrées.")
     assert {(h.label, h.term) for h in hits} == {("C2", "réseau d'accès"), ("C2", "signalisation"),
                                                  ("C5", "chiffrer")}
+
+
+def test_derived_words_match_one_lexicon_entry():
+    """A lemma stops at inflection (sécurisé → sécuriser); the stem reaches the noun as well."""
+    matcher = TermMatcher("fr", {"C5": ["sécurité", "authentification"]})
+    _, hits = matcher.find("Elle décrit un canal sécurisé. Les terminaux s'authentifient.")
+    assert {(h.term, h.sentence) for h in hits} == {("sécurité", 0), ("authentification", 1)}
+    english = TermMatcher("en", {"C5": ["security", "encryption"], "C2": ["network management"]})
+    _, hits = english.find("Links are secured and traffic is encrypted. It covers network managers.")
+    assert {h.term for h in hits} == {"security", "encryption", "network management"}
+
+
+def test_stems_keep_unrelated_words_apart():
+    from pipeline.text import derivational_stem
+
+    assert derivational_stem("sécurité", "fr") == derivational_stem("sécuriser", "fr") == "sécur"
+    assert derivational_stem("secure", "en") == derivational_stem("security", "en") == "secur"
+    assert derivational_stem("réseau", "fr") == "réseau" and derivational_stem("union", "en") == "union"
+    assert derivational_stem("signal", "en") != derivational_stem("sign", "en")

@@ -37,11 +37,11 @@ class Encoder:
 
     path: Path
     precision: Precision = "bf16"
-    batch_size: int = 32
+    batch_size: int = 16
     max_tokens: int = 512
     threads: int | None = None
     runtime: str = "torch"
-    batch_tokens: int = 2048
+    batch_tokens: int = 1024
     _model: object = field(default=None, init=False, repr=False)
     _tokenizer: object = field(default=None, init=False, repr=False)
 
@@ -78,18 +78,13 @@ class Encoder:
         self.build_info  # fail early with a clear message when the folder is missing
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        self._tokenizer = AutoTokenizer.from_pretrained(str(self.path), local_files_only=True)
+        self._tokenizer = load_tokenizer(Path(self.path), self.max_tokens)
         self._model = runtime(Path(self.path), self.precision, self.threads)
 
     def tokenize(self, texts: Sequence[str], role: Role = "passage") -> list[list[int]]:
         """Token ids of the prefixed texts, truncated to ``max_tokens`` (special tokens included)."""
         self._load()
-        prefixed = [f"{role}: {t}" for t in texts]
-        return self._tokenizer(prefixed, truncation=True, max_length=self.max_tokens)["input_ids"]
+        return [encoding.ids for encoding in self._tokenizer.encode_batch([f"{role}: {t}" for t in texts])]
 
     def plan(self, lengths: Sequence[int]) -> list[np.ndarray]:
         """Batches of positions, shortest texts first, each within ``batch_tokens`` padded tokens and
@@ -123,6 +118,23 @@ class Encoder:
         for positions, vectors in zip(plan, self._model.embed(_padded(ids, lengths, plan))):
             out[positions] = vectors
         return out
+
+
+def load_tokenizer(path: Path, max_tokens: int):
+    """The folder's XLM-R tokenizer, set up as transformers sets it up for this model (the
+    sentencepiece normalizer alone, whitespace split before Metaspace, truncation), straight from
+    ``tokenizers``: importing and loading it through transformers took 4 s of every run that embeds
+    anything. ``tests/test_encoder.py`` checks that the ids are transformers' own."""
+    from tokenizers import Tokenizer, normalizers, pre_tokenizers
+
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    if isinstance(tokenizer.normalizer, normalizers.Sequence):
+        tokenizer.normalizer = tokenizer.normalizer[0]
+    if not isinstance(tokenizer.pre_tokenizer, pre_tokenizers.Sequence):
+        tokenizer.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.WhitespaceSplit(), tokenizer.pre_tokenizer])
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_tokens)
+    return tokenizer
 
 
 def _padded(ids: list[list[int]], lengths: list[int], plan: list[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -13,7 +13,9 @@ How each stage is split, and why the results are the local engine's, to the bit:
 - classify: the documents are split into the parts of ``pipeline.engines.partition`` (whole
   Recommendations, the same parts the local engine classifies one after another), each worker
   classifies parts with the classifier it loaded once, and the client puts the rows back in order;
-  Recommendations classified by an earlier run with the same model are not sent at all.
+  Recommendations classified by an earlier run with the same model are not sent at all. The
+  sentences a worker may quote as evidence are embedded first, in chunks the client chooses, as for
+  summaries.
 
 Workers read the encoder, the classifier and the inputs from the paths the client gives, so on a
 remote cluster these must be on storage every worker sees at the same path. The embedding store is
@@ -30,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.embed import Chunk, EmbedStats, recommendation_vectors
+from pipeline.embed import Chunk, EmbeddingStore, EmbedStats, embed_texts, recommendation_vectors
 from pipeline.encoder.model import Encoder
 from pipeline.engines import engine, worker
 from pipeline.ingest import IngestResult
@@ -132,13 +134,15 @@ class DaskEngine:
 
     def classify(self, recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
                  out: Path, model_root: Path | None = None) -> pd.DataFrame:
-        from pipeline.stages import read_recommendations
+        from pipeline.stages import read_recommendations, sentence_texts
 
         recs = read_recommendations(recommendations).reset_index(drop=True)
         spec = worker.encoder_spec(encoder)
 
         def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
             vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
+            embed_texts(EmbeddingStore(store, encoder.version, "passage"), encoder, sentence_texts(todo),
+                        chunk_size=params.embed.chunk_size, encode_chunks=self._encode_chunks(encoder))
             futures = [
                 self.client.submit(worker.classify_part, spec, str(store), params,
                                    str(model_root) if model_root else None, todo.iloc[rows], vectors[rows],

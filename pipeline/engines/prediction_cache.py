@@ -11,13 +11,14 @@ is reused.
 from __future__ import annotations
 
 import hashlib
+import io
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from pipeline import atomic
 from pipeline.params import Params
+from pipeline.sealed import sealed_files, write_sealed
 
 PACKAGE = Path(__file__).resolve().parents[1]
 DECIDING_SOURCES = ("classify.py", "text.py", "model", "taxonomy")
@@ -50,16 +51,15 @@ def recommendation_keys(recs: pd.DataFrame) -> pd.Series:
 
 class PredictionCache:
     """Rows of earlier runs, beside the embedding store (``<store>.predictions/``): not inside it, so
-    that DVC's embed output does not change when classify runs."""
+    that DVC's embed output does not change when classify runs. Parts are sealed files
+    (``pipeline.sealed``): one that fails its check is refused and its Recommendations classified again."""
 
     def __init__(self, store: Path, context: str):
         store = Path(store)
         self.folder = store.with_name(f"{store.name}.predictions") / context
 
     def load(self, keys: set[str]) -> pd.DataFrame | None:
-        if not self.folder.exists():
-            return None
-        frames = [pd.read_parquet(p) for p in sorted(self.folder.glob("part-*.parquet"))]
+        frames = [pd.read_parquet(io.BytesIO(data)) for _, data in sealed_files(self.folder, "part-*.parquet")]
         if not frames:
             return None
         rows = pd.concat(frames, ignore_index=True)
@@ -68,8 +68,10 @@ class PredictionCache:
     def add(self, rows: pd.DataFrame) -> None:
         if rows.empty:
             return
-        name = hashlib.sha256("\n".join(sorted(set(rows["_key"]))).encode()).hexdigest()[:20]
-        atomic.write_parquet(self.folder / f"part-{name}.parquet", rows)
+        buffer = io.BytesIO()
+        rows.to_parquet(buffer, index=False)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        write_sealed(self.folder, "part", ".parquet", buffer.getvalue())
 
 
 def classify_incrementally(recs: pd.DataFrame, cache: PredictionCache,
