@@ -15,6 +15,7 @@ from typing import Callable, Protocol
 import numpy as np
 import pandas as pd
 
+from pipeline.identifiers import parse_rec_id
 from pipeline.model.features import Inputs
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 from pipeline.schemas import PREDICTIONS
@@ -29,6 +30,7 @@ class Found:
 
     sentences: list[str]
     labels: dict[str, tuple[list[str], list[str]]]  # "taxonomy:code" -> (terms, the sentences they are in)
+    series: frozenset[str] = frozenset()  # "taxonomy:code" of the labels whose number blocks hold the Rec.
 
 
 class Scorer(Protocol):
@@ -57,7 +59,16 @@ class EvidenceFinder:
                                                       for name in TAXONOMIES for label in self._taxonomy.labels(name)})
         return self._matchers[lang]
 
-    def find(self, text: str, lang: str) -> Found:
+    def in_series(self, rec_id: str) -> frozenset[str]:
+        """Labels whose typical number blocks (taxonomy ``series``) hold this Recommendation."""
+        try:
+            number = parse_rec_id(rec_id).number
+        except ValueError:
+            return frozenset()
+        return frozenset(f"{name}:{label.code}" for name in TAXONOMIES
+                         for label in self._taxonomy.labels(name) if label.series and label.covers(number))
+
+    def find(self, text: str, lang: str, rec_id: str = "") -> Found:
         sents, hits = self._matcher(lang).find(text)
         labels: dict[str, tuple[list[str], list[str]]] = {}
         for hit in hits:
@@ -65,7 +76,7 @@ class EvidenceFinder:
             terms.append(hit.term)
             if sents[hit.sentence] not in chosen:
                 chosen.append(sents[hit.sentence])
-        return Found(sents, labels)
+        return Found(sents, labels, self.in_series(rec_id) if rec_id else frozenset())
 
 
 def document_text(title: str | None, summary: str) -> str:
@@ -74,18 +85,20 @@ def document_text(title: str | None, summary: str) -> str:
 
 def build_inputs(recommendations: pd.DataFrame, vectors: np.ndarray, found: list[Found],
                  codes: dict[str, tuple[str, ...]]) -> Inputs:
-    lexicon = {}
+    lexicon, series = {}, {}
     for name in TAXONOMIES:
         counts = np.zeros((len(found), len(codes[name])))
+        blocks = np.zeros((len(found), len(codes[name])))
         for j, code in enumerate(codes[name]):
             key = f"{name}:{code}"
             counts[:, j] = [len(f.labels.get(key, ((), ()))[0]) for f in found]
-        lexicon[name] = counts
-    return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str))
+            blocks[:, j] = [key in f.series for f in found]
+        lexicon[name], series[name] = counts, blocks
+    return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str), series)
 
 
 def find_evidence(recommendations: pd.DataFrame, evidence: EvidenceFinder) -> list[Found]:
-    return [evidence.find(document_text(r.title, r.summary), r.lang)
+    return [evidence.find(document_text(r.title, r.summary), r.lang, r.rec_id)
             for r in recommendations.itertuples(index=False)]
 
 

@@ -24,6 +24,7 @@ from pipeline.evaluate import Evaluation, evaluate
 from pipeline.ingest import IngestResult, Progress, ingest
 from pipeline.labels import read_gold
 from pipeline.model.card import render_model_card
+from pipeline.model.features import FEATURE_NAMES
 from pipeline.model.registry import current_version, load_model, save_model, set_current
 from pipeline.model.spaces import LabelSpaces, build_label_spaces
 from pipeline.model.zero_shot import ZeroShotScorer
@@ -166,7 +167,8 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy))
-    version = version or "wsis-" + hashlib.sha256(f"{result.data_sha256}:{encoder.version}".encode()).hexdigest()[:10]
+    recipe = f"{result.data_sha256}:{encoder.version}:{','.join(FEATURE_NAMES)}"  # a new feature set, a new version
+    version = version or "wsis-" + hashlib.sha256(recipe.encode()).hexdigest()[:10]
     metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
                 "training_data_sha256": result.data_sha256, "documents": result.documents,
                 "recommendations": result.recommendations, "labels_files": [str(p) for p in labels],

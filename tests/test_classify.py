@@ -26,7 +26,7 @@ def tiny_spaces() -> LabelSpaces:
 
 
 class TermsOnly:
-    def find(self, text, lang):
+    def find(self, text, lang, rec_id=""):
         labels = {"action_line:C5": (["encryption"], ["It uses encryption."])} if "encryption" in text else {}
         return Found(sentences(text, lang), labels)
 

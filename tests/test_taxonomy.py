@@ -24,6 +24,34 @@ def test_targets_belong_to_their_goal_and_links_are_known():
     assert all(target in targets for _, _, target in taxonomy.links if target)
 
 
+def test_number_blocks_cover_whole_series_ranges_and_co_published_numbers():
+    lines = load_taxonomy().by_code("action_line")
+    assert lines["C6"].covers("D.156") and lines["C6"].covers("Q.3941.4")
+    assert lines["C5"].covers("X.1252") and lines["C5"].covers("X.805") and not lines["C5"].covers("X.850")
+    assert lines["C5"].covers("Y.2740/X.1500") and not lines["C5"].covers("L.161/L.46")
+    assert not lines["C6"].covers("DA.1") and not lines["C2"].covers("G.652")  # C2 lists no blocks
+
+
+def test_malformed_number_blocks_are_refused():
+    import pytest
+
+    from pipeline.taxonomy import TaxonomyError, _label
+
+    entry = {"code": "C5", "name": {"en": "n", "fr": "n"}, "description": {"en": "d", "fr": "d"},
+             "lexicon": {"en": ["t"], "fr": ["t"]}, "series": ["X.1000-Y.1999"]}
+    with pytest.raises(TaxonomyError, match="C5: series"):
+        _label(entry, "action_lines.yaml", "lexicon")
+
+
+def test_a_number_block_is_evidence_the_trained_model_uses():
+    from pipeline.classify import EvidenceFinder
+
+    finder = EvidenceFinder(load_taxonomy())
+    found = finder.find("Principles for charging international services.", "en", "ITU-T D.156 (10/2008)")
+    assert found.series == {"action_line:C6"}
+    assert finder.find("Same text.", "en").series == frozenset()
+
+
 def _runs(text: str, n: int) -> set[tuple[str, ...]]:
     words = re.findall(r"\w+", text.lower())
     return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}

@@ -91,7 +91,8 @@ class WsisClassifier:
         votes = neighbour_votes(inputs.vectors, self.train_vectors_, self.train_labels_[name],
                                 k=self.config.neighbours, exclude=exclude)
         context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None
-        return pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context)
+        series = inputs.series[name] if inputs.series is not None else None
+        return pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context, series)
 
     def _head_proba(self, name: str, X: np.ndarray, n_docs: int) -> np.ndarray:
         return self.heads_[name].predict_proba(X)[:, 1].reshape(n_docs, -1)

@@ -22,6 +22,7 @@ FEATURE_NAMES = (
     "neighbour_vote",    # similarity-weighted share of the k nearest labelled documents carrying the label
     "label_prior",       # log of the label's smoothed frequency in the training labels
     "context",           # the parent goal's probability (SDG targets), else 1
+    "series",            # 1 if the Recommendation's number is in a block typical of the label (taxonomy)
 )
 
 
@@ -46,7 +47,8 @@ def neighbour_votes(doc_vectors: np.ndarray, train_vectors: np.ndarray, train_la
 
 
 def pair_features(cosines: np.ndarray, lexicon_counts: np.ndarray, votes: np.ndarray,
-                  prior: np.ndarray, context: np.ndarray | None = None) -> np.ndarray:
+                  prior: np.ndarray, context: np.ndarray | None = None,
+                  series: np.ndarray | None = None) -> np.ndarray:
     """Stack per-pair features into an (n_docs * n_labels, n_features) matrix, documents outer."""
     n_docs, n_labels = cosines.shape
     rank = np.argsort(np.argsort(-cosines, axis=1), axis=1) + 1
@@ -60,6 +62,7 @@ def pair_features(cosines: np.ndarray, lexicon_counts: np.ndarray, votes: np.nda
         votes,
         np.broadcast_to(prior, (n_docs, n_labels)),
         np.ones_like(cosines) if context is None else context,
+        np.zeros_like(cosines) if series is None else series,
     ]
     return np.stack([c.reshape(-1) for c in columns], axis=1)
 
@@ -71,6 +74,8 @@ class Inputs:
     vectors: np.ndarray                 # (n, dim) unit document embeddings
     lexicon: dict[str, np.ndarray]      # taxonomy -> (n, n_labels) distinct-term counts
     groups: np.ndarray                  # (n,) rec_id: the language versions of one edition share it
+    series: dict[str, np.ndarray] | None = None  # taxonomy -> (n, n_labels) 1 where the number is typical
 
     def subset(self, index: np.ndarray) -> "Inputs":
-        return Inputs(self.vectors[index], {k: v[index] for k, v in self.lexicon.items()}, self.groups[index])
+        return Inputs(self.vectors[index], {k: v[index] for k, v in self.lexicon.items()}, self.groups[index],
+                      None if self.series is None else {k: v[index] for k, v in self.series.items()})

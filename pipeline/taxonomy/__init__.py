@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -32,9 +33,25 @@ class Label:
     description: dict[str, str]
     terms: dict[str, tuple[str, ...]]
     parent: str = ""  # a target's goal, a sub-area's action line
+    series: tuple[str, ...] = ()  # Recommendation number blocks typical of the label ("D", "X.1000-X.1999")
 
     def text(self, lang: str) -> str:
         return f"{self.name[lang]}. {self.description[lang]}"
+
+    def covers(self, number: str) -> bool:
+        """Whether a Recommendation number ("X.1252", "L.161/L.46") falls in one of ``series``."""
+        return any(_in_block(part.strip(), block) for part in number.split("/") for block in self.series)
+
+
+SERIES_BLOCK = re.compile(r"^(?P<series>[A-Z]{1,3})(?:\.(?P<low>\d+)-(?:(?P=series)\.)?(?P<high>\d+))?$")
+_NUMBER = re.compile(r"^(?P<series>[A-Z]{1,3})\.(?P<main>\d+)")
+
+
+def _in_block(number: str, block: str) -> bool:
+    wanted, found = SERIES_BLOCK.match(block), _NUMBER.match(number)
+    if not found or found["series"] != wanted["series"]:
+        return False
+    return wanted["low"] is None or int(wanted["low"]) <= int(found["main"]) <= int(wanted["high"])
 
 
 @dataclass(frozen=True)
@@ -81,8 +98,12 @@ def _label(entry: dict, where: str, terms_key: str, parent: str = "", code_key: 
     if not code:
         raise TaxonomyError(f"{where}: entry without {code_key}")
     here = f"{where} {code}"
+    series = tuple(str(b).strip() for b in entry.get("series") or [])
+    bad = [b for b in series if not SERIES_BLOCK.match(b)]
+    if bad:
+        raise TaxonomyError(f"{here}: series {bad} must look like \"D\" or \"X.1000-X.1999\"")
     return Label(code, _bilingual(entry, "name", here), _bilingual(entry, "description", here),
-                 _terms(entry, terms_key, here), parent)
+                 _terms(entry, terms_key, here), parent, series)
 
 
 def _read(name: str) -> str:
