@@ -191,6 +191,13 @@ def embed_recommendations(recommendations: pd.DataFrame, *, store_root: Path, en
                        chunk_size=chunk_size, encode_chunks=encode_chunks)
 
 
+def sentence_store(store_root: Path, encoder_version: str) -> EmbeddingStore:
+    """Where the vectors of evidence sentences go: beside the summaries' store (``<store>.sentences``),
+    not inside it, so that classifying (which embeds them) leaves the embed stage's output as it was."""
+    root = Path(store_root)
+    return EmbeddingStore(root.with_name(f"{root.name}.sentences"), encoder_version, "passage")
+
+
 def recommendation_vectors(recommendations: pd.DataFrame, *, store_root: Path,
                            encoder_version: str) -> np.ndarray:
     store = EmbeddingStore(store_root, encoder_version, "passage")

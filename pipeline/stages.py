@@ -15,8 +15,8 @@ import pandas as pd
 from pipeline import atomic
 from pipeline.classify import EvidenceFinder, Scorer, classify, document_text
 from pipeline.coverage import compute_coverage
-from pipeline.embed import (ChunkEncoder, EmbedStats, EmbeddingStore, embed_recommendations, embed_texts,
-                            recommendation_vectors, text_key)
+from pipeline.embed import (ChunkEncoder, EmbedStats, embed_recommendations, embed_texts, recommendation_vectors,
+                            sentence_store, text_key)
 from pipeline.encoder.model import Encoder
 from pipeline.engines.partition import RECOMMENDATIONS_PER_PART, in_table_order, partition_by_recommendation
 from pipeline.engines.prediction_cache import PredictionCache, classify_context, classify_incrementally
@@ -77,7 +77,7 @@ def sentence_texts(recs: pd.DataFrame) -> dict[str, str]:
 
 def sentence_ranker(encoder: Encoder, store_root: Path):
     """Closest sentence to a label prototype, with sentence vectors cached like summaries."""
-    store = EmbeddingStore(store_root, encoder.version, "passage")
+    store = sentence_store(store_root, encoder.version)
 
     def closest(sents: list[str], prototype: np.ndarray) -> str:
         if not sents:
@@ -136,7 +136,7 @@ def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, para
 
     def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
         vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
-        embed_texts(EmbeddingStore(store, encoder.version, "passage"), encoder, sentence_texts(todo),
+        embed_texts(sentence_store(store, encoder.version), encoder, sentence_texts(todo),
                     chunk_size=params.embed.chunk_size)
         classifier = load_classifier(store=store, encoder=encoder, params=params, model_root=model_root)
         return [classifier(todo.iloc[rows], vectors[rows]) for rows in partition_by_recommendation(todo, part_size)]

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.embed import Chunk, EmbeddingStore, EmbedStats, embed_texts, recommendation_vectors
+from pipeline.embed import Chunk, EmbedStats, embed_texts, recommendation_vectors, sentence_store
 from pipeline.encoder.model import Encoder
 from pipeline.engines import engine, worker
 from pipeline.ingest import IngestResult
@@ -141,7 +141,7 @@ class DaskEngine:
 
         def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
             vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
-            embed_texts(EmbeddingStore(store, encoder.version, "passage"), encoder, sentence_texts(todo),
+            embed_texts(sentence_store(store, encoder.version), encoder, sentence_texts(todo),
                         chunk_size=params.embed.chunk_size, encode_chunks=self._encode_chunks(encoder))
             futures = [
                 self.client.submit(worker.classify_part, spec, str(store), params,
