@@ -89,3 +89,16 @@ def test_a_small_call_is_split_for_the_streams_whatever_their_number():
     plan = Encoder(ENCODER_DIR, batch_size=32, batch_tokens=4096).plan(lengths)
     assert [len(b) for b in plan] == [2, 2, 2, 2]
     assert all(np.array_equal(a, b) for a, b in zip(plan, Encoder(ENCODER_DIR, threads=1).plan(lengths)))
+
+
+def test_ir_fingerprint_ignores_generated_node_names_only():
+    """Two builds of the same weights differ only in OpenVINO's per-process node counters; they must
+    get one encoder version, or every install would have its own cache keys and model versions."""
+    from pipeline.encoder.openvino_build import ir_fingerprint
+
+    first = b'<layer id="2" name="Constant_412644" type="Const"/><layer id="3" name="input_ids" type="Parameter"/>'
+    second = b'<layer id="2" name="Constant_413770" type="Const"/><layer id="3" name="input_ids" type="Parameter"/>'
+    other_op = b'<layer id="2" name="Constant_413770" type="Convert"/><layer id="3" name="input_ids" type="Parameter"/>'
+    assert ir_fingerprint(first, b"weights") == ir_fingerprint(second, b"weights")
+    assert ir_fingerprint(first, b"weights") != ir_fingerprint(other_op, b"weights")
+    assert ir_fingerprint(first, b"weights") != ir_fingerprint(first, b"weightz")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -106,11 +107,23 @@ def _quantize(model, batches: list[dict[str, np.ndarray]]):
     )
 
 
-def _sha256_files(folder: Path) -> str:
+IR_HASH = "graph-without-generated-names"  # how ir_sha256 is computed (``ir_fingerprint``)
+# OpenVINO names the nodes it creates from a per-process counter ("Constant_412644"), so two builds of
+# the same weights write the same model.bin and the same graph under different names.
+_GENERATED_NAME = re.compile(rb'name="([A-Za-z]+)_\d+"')
+
+
+def ir_fingerprint(xml: bytes, weights: bytes) -> str:
+    """sha256 of the graph (generated node names left out) and the weights: equal for equal numerics,
+    so every install of one release gets the same encoder version, cache keys and model versions."""
     digest = hashlib.sha256()
-    for name in ("model.xml", "model.bin"):
-        digest.update((folder / name).read_bytes())
+    digest.update(_GENERATED_NAME.sub(rb'name="\1"', xml))
+    digest.update(weights)
     return digest.hexdigest()
+
+
+def _sha256_files(folder: Path) -> str:
+    return ir_fingerprint((folder / "model.xml").read_bytes(), (folder / "model.bin").read_bytes())
 
 
 def _write_ir(model, target: Path, info: dict) -> None:
@@ -138,9 +151,9 @@ def build_openvino(encoder_path: Path, calibration: Sequence[str | Path] = DEFAU
     texts = calibration_texts(calibration)
     calibration_sha = hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
     wanted = {
-        "fp32": {"encoder": fingerprint, "recipe": FP32_RECIPE},
+        "fp32": {"encoder": fingerprint, "recipe": FP32_RECIPE, "ir_hash": IR_HASH},
         "int8": {"encoder": fingerprint, "recipe": RECIPE, "calibration_sha256": calibration_sha,
-                 "calibration_texts": len(texts)},
+                 "calibration_texts": len(texts), "ir_hash": IR_HASH},
     }
     todo = {}
     for precision, info in wanted.items():
