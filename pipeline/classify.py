@@ -23,7 +23,6 @@ from pipeline.taxonomy import LANGS, Taxonomy
 from pipeline.text import TermMatcher
 
 
-
 @dataclass
 class Found:
     """What the lexicon found in one document, and the document's sentences (for the closest one)."""

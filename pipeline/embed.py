@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Iterator, Protocol, Sequence
 import numpy as np
 import pandas as pd
 
-from pipeline.sealed import RefusedFile, read_sealed, refuse, write_sealed
+from pipeline.sealed import RefusedFile, read_sealed, refuse, sealed_files, write_sealed
 from pipeline.ingest import embedding_text
 
 
@@ -71,12 +71,10 @@ class EmbeddingStore:
             self._loaded.pop(next(iter(self._loaded)))
 
     def _index_shards(self, index: dict[str, tuple[Path, int]], skip: set[Path]) -> None:
-        for shard in sorted(self.folder.glob("shard-*.npz")) if self.folder.exists() else []:
-            if shard in skip:
-                continue
+        for shard, data in sealed_files(self.folder, "shard-*.npz", skip):
             try:
-                keys = self._read(shard, read_sealed(shard))
-            except (RefusedFile, ValueError, OSError, KeyError) as reason:
+                keys = self._read(shard, data)
+            except (ValueError, KeyError) as reason:  # hashes right but is no shard of ours
                 refuse(shard, reason)
                 continue
             for row, key in enumerate(keys):
@@ -106,7 +104,6 @@ class EmbeddingStore:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         buffer = io.BytesIO()
         np.savez(buffer, keys=np.array(keys, dtype="U64"), vectors=vectors)
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = write_sealed(self.folder, "shard", ".npz", buffer.getvalue())
         self._keep(target, vectors)
         index = self.index()

@@ -18,7 +18,7 @@ import logging
 import os
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Collection, Iterator
 
 from pipeline.atomic import atomic_path
 
@@ -65,13 +65,13 @@ def refuse(path: Path, reason: Exception) -> None:
         pass
 
 
-def sealed_files(folder: Path, pattern: str) -> Iterator[tuple[Path, bytes]]:
-    """The files of ``folder`` that match ``pattern`` and pass their check, with their bytes, in name
-    order; the others are refused."""
+def sealed_files(folder: Path, pattern: str, skip: Collection[Path] = ()) -> Iterator[tuple[Path, bytes]]:
+    """The files of ``folder`` that match ``pattern`` (but are not in ``skip``) and pass their check,
+    with their bytes, in name order; the others are refused."""
     folder = Path(folder)
     if not folder.exists():
         return
-    for path in sorted(folder.glob(pattern)):
+    for path in sorted(p for p in folder.glob(pattern) if p not in skip):
         try:
             yield path, read_sealed(path)
         except RefusedFile as reason:

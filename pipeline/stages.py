@@ -65,14 +65,17 @@ def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params:
                                  encoder=encoder, chunk_size=params.embed.chunk_size, encode_chunks=encode_chunks)
 
 
-def sentence_texts(recs: pd.DataFrame) -> dict[str, str]:
-    """Every sentence ``classify`` may quote as the closest one to a label, keyed as the store keys it.
+def embed_sentences(recs: pd.DataFrame, *, store: Path, encoder: Encoder, params: Params,
+                    encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
+    """Embed every sentence ``classify`` may quote as the closest one to a label.
 
     Embedding them all before classifying, in the chunks ``embed_texts`` chooses, batches them well (one
     document's few sentences at a time kept the CPU half idle) and, as for summaries, makes their
     vectors the same whichever engine or worker classifies the document."""
-    return {text_key(s): s for title, summary, lang in recs[["title", "summary", "lang"]].itertuples(index=False)
-            for s in sentences(document_text(title, summary), lang)}
+    texts = {text_key(s): s for title, summary, lang in recs[["title", "summary", "lang"]].itertuples(index=False)
+             for s in sentences(document_text(title, summary), lang)}
+    return embed_texts(sentence_store(store, encoder.version), encoder, texts, chunk_size=params.embed.chunk_size,
+                       encode_chunks=encode_chunks)
 
 
 def sentence_ranker(encoder: Encoder, store_root: Path):
@@ -136,8 +139,7 @@ def classify_stage(recommendations: Path, *, store: Path, encoder: Encoder, para
 
     def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
         vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
-        embed_texts(sentence_store(store, encoder.version), encoder, sentence_texts(todo),
-                    chunk_size=params.embed.chunk_size)
+        embed_sentences(todo, store=store, encoder=encoder, params=params)
         classifier = load_classifier(store=store, encoder=encoder, params=params, model_root=model_root)
         return [classifier(todo.iloc[rows], vectors[rows]) for rows in partition_by_recommendation(todo, part_size)]
 

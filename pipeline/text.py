@@ -86,17 +86,17 @@ class Stems:
         self._norms: dict[int, int] = {}
 
     def _norm(self, lower: int, strings) -> int:
-        form = strings[lower]
-        lemma = self._lemmas.get(form, form)
-        lemma = lemma[0] if isinstance(lemma, list) else lemma
-        return strings.add(derivational_stem(lemma, self.lang))
+        if lower not in self._norms:
+            form = strings[lower]
+            lemma = self._lemmas.get(form, form)
+            lemma = lemma[0] if isinstance(lemma, list) else lemma
+            self._norms[lower] = strings.add(derivational_stem(lemma, self.lang))
+        return self._norms[lower]
 
     def __call__(self, doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
         if len(doc):
-            strings, norms = doc.vocab.strings, self._norms
-            lowers = doc.to_array([LOWER])
-            values = np.array([norms[x] if x in norms else norms.setdefault(x, self._norm(x, strings))
-                               for x in lowers.tolist()], dtype=np.uint64)
+            values = np.array([self._norm(x, doc.vocab.strings) for x in doc.to_array([LOWER]).tolist()],
+                              dtype=np.uint64)
             doc.from_array([NORM], values.reshape(-1, 1))
         return doc
 
@@ -118,11 +118,8 @@ class TermMatcher:
         self._stems = Stems(lang)
         self._matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for label, terms in lexicon.items():
-            patterns = []
             for term in terms:
-                patterns.append(self._stems(nlp.make_doc(term.lower())))
-            for term, pattern in zip(terms, patterns):
-                self._matcher.add(f"{label}\x1f{term}", [pattern])
+                self._matcher.add(f"{label}\x1f{term}", [self._stems(nlp.make_doc(term.lower()))])
 
     def find(self, text: str) -> tuple[list[str], list[TermHit]]:
         """Return the text's non-empty sentences (original casing) and every term hit, deduplicated per

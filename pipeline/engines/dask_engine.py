@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.embed import Chunk, EmbedStats, embed_texts, recommendation_vectors, sentence_store
+from pipeline.embed import Chunk, EmbedStats, recommendation_vectors
 from pipeline.encoder.model import Encoder
 from pipeline.engines import engine, worker
 from pipeline.ingest import IngestResult
@@ -134,15 +134,15 @@ class DaskEngine:
 
     def classify(self, recommendations: Path, *, store: Path, encoder: Encoder, params: Params,
                  out: Path, model_root: Path | None = None) -> pd.DataFrame:
-        from pipeline.stages import read_recommendations, sentence_texts
+        from pipeline.stages import embed_sentences, read_recommendations
 
         recs = read_recommendations(recommendations).reset_index(drop=True)
         spec = worker.encoder_spec(encoder)
 
         def classify_new(todo: pd.DataFrame) -> list[pd.DataFrame]:
             vectors = recommendation_vectors(todo, store_root=store, encoder_version=encoder.version)
-            embed_texts(sentence_store(store, encoder.version), encoder, sentence_texts(todo),
-                        chunk_size=params.embed.chunk_size, encode_chunks=self._encode_chunks(encoder))
+            embed_sentences(todo, store=store, encoder=encoder, params=params,
+                            encode_chunks=self._encode_chunks(encoder))
             futures = [
                 self.client.submit(worker.classify_part, spec, str(store), params,
                                    str(model_root) if model_root else None, todo.iloc[rows], vectors[rows],

@@ -70,7 +70,6 @@ class PredictionCache:
             return
         buffer = io.BytesIO()
         rows.to_parquet(buffer, index=False)
-        self.folder.mkdir(parents=True, exist_ok=True)
         write_sealed(self.folder, "part", ".parquet", buffer.getvalue())
 
 
