@@ -19,7 +19,8 @@ from pipeline.embed import (ChunkEncoder, EmbedStats, embed_recommendations, emb
                             sentence_store, text_key)
 from pipeline.encoder.model import Encoder
 from pipeline.engines.partition import RECOMMENDATIONS_PER_PART, in_table_order, partition_by_recommendation
-from pipeline.engines.prediction_cache import PredictionCache, classify_context, classify_incrementally
+from pipeline.engines.prediction_cache import (PredictionCache, classify_context, classify_incrementally,
+                                               deciding_sources_sha256)
 from pipeline.evaluate import Evaluation, evaluate
 from pipeline.ingest import IngestResult, Progress, ingest
 from pipeline.labels import read_gold
@@ -169,7 +170,9 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy))
-    recipe = f"{result.data_sha256}:{encoder.version}:{','.join(FEATURE_NAMES)}"  # a new feature set, a new version
+    # new labels, encoder, features, settings or classifier code: a new version
+    recipe = (f"{result.data_sha256}:{encoder.version}:{','.join(FEATURE_NAMES)}:"
+              f"{json.dumps(result.model.config.__dict__, sort_keys=True)}:{deciding_sources_sha256()}")
     version = version or "wsis-" + hashlib.sha256(recipe.encode()).hexdigest()[:10]
     metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
                 "training_data_sha256": result.data_sha256, "documents": result.documents,

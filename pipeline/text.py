@@ -48,6 +48,8 @@ def sentences(text: str, lang: str) -> list[str]:
 
 # Derivational suffixes, longest first within each language; stripped from a lemma at most twice
 # ("management" -> "manage" -> "manag", as "manager" -> "manag"), never below MIN_STEM letters.
+# Four-letter stems merged too much: "qualité" and "qualification" ("qual"), "forme" and "formation"
+# ("form"), "plane" and "plan", "station" and "state" (bench/RESULTS.md, Classification quality).
 SUFFIXES = {
     "fr": ("isations", "isation", "ification", "ications", "ication", "ations", "ation", "itions", "ition",
            "issements", "issement", "ements", "ement", "ifier", "iser", "ités", "ité", "iques", "ique",
@@ -56,7 +58,16 @@ SUFFIXES = {
            "ations", "ation", "itions", "ition", "ators", "ator", "icate", "ities", "ity", "ions", "ion",
            "ments", "ment", "ize", "ise", "ify", "ate", "ing", "ers", "er", "ors", "or", "ed", "e", "s"),
 }
-MIN_STEM = 4
+MIN_STEM = 5
+# Lexicon words whose derivational family holds a false friend, matched by their lemma alone: the
+# stem would take "integrated" for "integrity", "incoming" for "income", "customer" for "customs",
+# "format" for "formateur", "conduit" (a digital path) for "conduite", "traitement" for "traite".
+# Found by matching every word of the in-force catalogue and of our sample against the lexicons.
+LEMMA_ONLY = {
+    "en": frozenset({"integrity", "custom", "activity", "diversity", "community", "conversation", "income",
+                     "digitization", "direct"}),
+    "fr": frozenset({"formateur", "génération", "compteur", "traite", "activité", "conduite", "continu"}),
+}
 
 
 @lru_cache(maxsize=200_000)
@@ -90,7 +101,9 @@ class Stems:
             form = strings[lower]
             lemma = self._lemmas.get(form, form)
             lemma = lemma[0] if isinstance(lemma, list) else lemma
-            self._norms[lower] = strings.add(derivational_stem(lemma, self.lang))
+            # "=" keeps a lemma-only word apart from any stem that happens to be spelled like it
+            norm = f"={lemma}" if lemma in LEMMA_ONLY.get(self.lang, ()) else derivational_stem(lemma, self.lang)
+            self._norms[lower] = strings.add(norm)
         return self._norms[lower]
 
     def __call__(self, doc: spacy.tokens.Doc) -> spacy.tokens.Doc:

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from pipeline.labels import GoldLabel, LabelFileError, label_matrices, read_gold
-from pipeline.model.classifier import WsisClassifier
+from pipeline.model.classifier import ClassifierConfig, WsisClassifier
 from pipeline.model.features import Inputs
 from pipeline.model.registry import ModelFileError, current_version, load_model, save_model, set_current
 from pipeline.model.spaces import LabelSpaces
@@ -76,3 +76,27 @@ def test_gold_file_errors_name_each_row(tmp_path):
     assert f"{path}:2: ITU-T X.2 (01/2020) has unknown label code(s) ['C99']" in message
     assert f"{path}:3: ITU-T X.3 (01/2020) has unknown label code(s) ['9.z']" in message
     assert f"{path}:4: invalid JSON" in message
+
+
+def test_a_threshold_is_the_middle_of_an_f1_plateau_not_its_chance_peak():
+    """Where several thresholds score (almost) the same out-of-fold F1, which of them peaks is down to a
+    few examples; the middle of the plateau is what a retraining on nearly the same data also picks."""
+    from pipeline.model.classifier import PLATEAU, THRESHOLD_GRID
+
+    spaces, _, _ = synthetic()
+    model = WsisClassifier(spaces, ClassifierConfig(cv_repeats=1, min_positives_for_own_threshold=1))
+    truth = np.array([[True], [True], [False], [False]])
+    # positives at 0.9, negatives at 0.1: every threshold from 0.2 to 0.8 separates them perfectly
+    flat = model._choose_thresholds(np.array([[0.9], [0.9], [0.1], [0.1]]), truth)
+    assert flat[0] == THRESHOLD_GRID[len(THRESHOLD_GRID) // 2] == 0.5
+    # a negative at 0.42: only 0.45 to 0.8 are best, and their (lower) middle is chosen
+    above = model._choose_thresholds(np.array([[0.9], [0.9], [0.42], [0.1]]), truth)
+    assert above[0] == 0.6 and PLATEAU < 0.1
+
+
+def test_thresholds_use_every_repeat_of_the_cross_validation():
+    spaces, inputs, labels = synthetic()
+    model = WsisClassifier(spaces, ClassifierConfig(cv_repeats=2)).fit(inputs, labels)
+    assert model.cv_probabilities_["action_line"].shape == labels["action_line"].shape
+    single = WsisClassifier(spaces, ClassifierConfig(cv_repeats=1)).fit(inputs, labels)
+    assert not np.array_equal(model.cv_probabilities_["action_line"], single.cv_probabilities_["action_line"])

@@ -38,3 +38,16 @@ def test_stems_keep_unrelated_words_apart():
     assert derivational_stem("secure", "en") == derivational_stem("security", "en") == "secur"
     assert derivational_stem("réseau", "fr") == "réseau" and derivational_stem("union", "en") == "union"
     assert derivational_stem("signal", "en") != derivational_stem("sign", "en")
+
+
+def test_stems_do_not_merge_false_friends():
+    """Four-letter stems took "qualité" for "qualification" and "formes" for "formation"; listed
+    lemma-only words keep their families apart ("format" is not "formateur", "integrated" not
+    "integrity", a digital "conduit" not a "conduite")."""
+    french = TermMatcher("fr", {"C4": ["qualification", "formation", "formateur"], "C2": ["conduite"],
+                                "C5": ["sécurité"]})
+    _, hits = french.find("La qualité des formats et des formes. Un conduit numérique sécurisé.")
+    assert {(h.label, h.term) for h in hits} == {("C5", "sécurité")}
+    english = TermMatcher("en", {"C5": ["integrity"], "C1": ["income"], "C4": ["qualification"]})
+    _, hits = english.find("Integrated quality of incoming calls. Data integrity.")
+    assert {h.term for h in hits} == {"integrity"}

@@ -32,12 +32,19 @@ def classify_context(*, encoder_version: str, model_root: Path | None, params: P
     manifest = Path(model_root) / version / "MANIFEST.json" if version else None
     if manifest and manifest.exists():
         digest.update(manifest.read_bytes())
+    digest.update(deciding_sources_sha256().encode())
+    return digest.hexdigest()[:20]
+
+
+def deciding_sources_sha256() -> str:
+    """sha256 of the classifier code and the taxonomy: what turns vectors and text into labels."""
+    digest = hashlib.sha256()
     for name in DECIDING_SOURCES:
         path = PACKAGE / name
         for source in sorted(path.rglob("*") if path.is_dir() else [path]):
             if source.is_file() and source.suffix in (".py", ".yaml", ".csv", ".json"):
                 digest.update(source.relative_to(PACKAGE).as_posix().encode() + source.read_bytes())
-    return digest.hexdigest()[:20]
+    return digest.hexdigest()
 
 
 def recommendation_keys(recs: pd.DataFrame) -> pd.Series:
