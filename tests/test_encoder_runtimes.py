@@ -35,7 +35,7 @@ def test_fast_runtime_stays_within_cosine_of_torch_fp32(sample_texts, reference,
 def test_int8_stays_within_cosine_on_real_catalogue_summaries(shared):
     catalogue = pd.read_csv(shared / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv",
                             dtype=str, keep_default_na=False)
-    rows = catalogue[catalogue["abstract_en"] != ""].sample(48, random_state=7)
+    rows = catalogue[catalogue["abstract_en"] != ""].sample(256, random_state=7)
     texts = [embedding_text(t, s) for t, s in zip(rows["title_en"], rows["abstract_en"])]
     fp32 = Encoder(ENCODER_DIR, precision="fp32", runtime="torch", batch_tokens=1 << 20).encode(texts)
     int8 = Encoder(ENCODER_DIR, precision="int8", runtime="openvino").encode(texts)

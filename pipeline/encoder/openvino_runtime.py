@@ -2,9 +2,9 @@
 
 Why OpenVINO: on this project's CPUs (AVX-512 with VNNI; the VM exposes neither AMX nor AVX512-BF16)
 its fused fp32 graph runs close to the GEMM peak, and its int8 kernels use VNNI at four times the fp32
-rate. The int8 model (built by ``pipeline.encoder.openvino_build``) keeps each layer's FFN output
-projection in fp32: quantizing the GELU output too is ~40% faster but pulls the worst cosine to fp32
-from 0.9990 to 0.9984 (512 catalogue summaries); the other five matrix products per layer are int8.
+rate. The int8 model (built by ``pipeline.encoder.openvino_build``) runs every matrix product in int8
+except the FFN output projection of three layers (the first and the last two): quantizing those too
+pulls some vectors further than cosine 0.999 from fp32 (bench/RESULTS.md, Speed).
 
 Each inference stream runs on one thread and gets whole batches, so a vector depends only on the batch
 it was computed in, never on how many streams or workers there were (the Dask engine relies on that).
