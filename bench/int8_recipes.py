@@ -50,21 +50,8 @@ def torch_reference(texts: list[str], name: str) -> np.ndarray:
 
 
 def quantize(fp32_layers: tuple[int, ...], alpha: float):
-    import nncf
-    from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters, AdvancedSmoothQuantParameters
-    from nncf.quantization.range_estimator import RangeEstimatorParametersSet
-
     batches = build._calibration_batches(ENCODER, build.calibration_texts(["data/raw/sample"]))
-    extra = {}
-    if fp32_layers:
-        layers = "|".join(map(str, fp32_layers))
-        extra["ignored_scope"] = nncf.IgnoredScope(patterns=[rf".*layer[./]({layers})[./]output[./]dense.*MatMul$"])
-    return nncf.quantize(
-        build._convert(ENCODER), nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER,
-        subset_size=len(batches), **extra,
-        advanced_parameters=AdvancedQuantizationParameters(
-            activations_range_estimator_params=RangeEstimatorParametersSet.MINMAX,
-            smooth_quant_alphas=AdvancedSmoothQuantParameters(matmul=alpha)))
+    return build._quantize(build._convert(ENCODER), batches, fp32_layers, alpha)
 
 
 def runner(model):

@@ -95,7 +95,8 @@ def _calibration_batches(encoder_path: Path, texts: list[str]) -> list[dict[str,
     return batches
 
 
-def _quantize(model, batches: list[dict[str, np.ndarray]]):
+def _quantize(model, batches: list[dict[str, np.ndarray]], fp32_ffn_out: Sequence[int] = FP32_FFN_OUT_LAYERS,
+              smooth_quant_alpha: float = SMOOTH_QUANT_ALPHA):
     """Activation ranges are the calibration set's global min and max (not the mean of per-batch
     ranges), so no calibration value is clipped. SmoothQuant moves part of each activation's outlier
     range into the weights: at alpha 0.75 (NNCF's default is 0.95) the worst cosine to torch fp32 over
@@ -105,13 +106,14 @@ def _quantize(model, batches: list[dict[str, np.ndarray]]):
     from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters, AdvancedSmoothQuantParameters
     from nncf.quantization.range_estimator import RangeEstimatorParametersSet
 
-    layers = "|".join(map(str, FP32_FFN_OUT_LAYERS))
+    layers = "|".join(map(str, fp32_ffn_out))
+    ignored = {"ignored_scope": nncf.IgnoredScope(patterns=[rf".*layer[./]({layers})[./]output[./]dense.*MatMul$"])}
     return nncf.quantize(
         model, nncf.Dataset(batches), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(batches),
-        ignored_scope=nncf.IgnoredScope(patterns=[rf".*layer[./]({layers})[./]output[./]dense.*MatMul$"]),
+        **(ignored if fp32_ffn_out else {}),
         advanced_parameters=AdvancedQuantizationParameters(
             activations_range_estimator_params=RangeEstimatorParametersSet.MINMAX,
-            smooth_quant_alphas=AdvancedSmoothQuantParameters(matmul=SMOOTH_QUANT_ALPHA)),
+            smooth_quant_alphas=AdvancedSmoothQuantParameters(matmul=smooth_quant_alpha)),
     )
 
 
