@@ -54,8 +54,9 @@ class EvidenceFinder:
         if lang not in self._matchers:
             if lang not in LANGS:
                 raise ValueError(f"no lexicon for language {lang!r} (have {', '.join(LANGS)})")
-            self._matchers[lang] = TermMatcher(lang, {f"{name}:{label.code}": label.terms[lang]
-                                                      for name in TAXONOMIES for label in self._taxonomy.labels(name)})
+            labels = {f"{name}:{label.code}": label for name in TAXONOMIES for label in self._taxonomy.labels(name)}
+            self._matchers[lang] = TermMatcher(lang, {key: label.terms[lang] for key, label in labels.items()},
+                                               {key: label.except_in.get(lang, ()) for key, label in labels.items()})
         return self._matchers[lang]
 
     def in_series(self, rec_id: str) -> frozenset[str]:

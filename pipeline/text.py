@@ -123,16 +123,19 @@ class TermHit:
 
 class TermMatcher:
     """Finds lexicon terms (by the derivational stem of each lemma) in texts of one language, and the
-    sentence each falls in."""
+    sentence each falls in; a term inside one of its label's ``exceptions`` phrases does not count."""
 
-    def __init__(self, lang: str, lexicon: dict[str, Iterable[str]]):
+    def __init__(self, lang: str, lexicon: dict[str, Iterable[str]],
+                 exceptions: dict[str, Iterable[str]] | None = None):
         self.lang = lang
         nlp = nlp_for(lang)
         self._stems = Stems(lang)
         self._matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for label, terms in lexicon.items():
-            for term in terms:
-                self._matcher.add(f"{label}\x1f{term}", [self._stems(nlp.make_doc(term.lower()))])
+        self._exceptions = PhraseMatcher(nlp.vocab, attr="NORM")
+        for matcher, phrases in ((self._matcher, lexicon), (self._exceptions, exceptions or {})):
+            for label, terms in phrases.items():
+                for term in terms:
+                    matcher.add(f"{label}\x1f{term}", [self._stems(nlp.make_doc(term.lower()))])
 
     def find(self, text: str) -> tuple[list[str], list[TermHit]]:
         """Return the text's non-empty sentences (original casing) and every term hit, deduplicated per
@@ -141,10 +144,13 @@ class TermMatcher:
         self._stems(doc)
         starts = [start for start, _ in sents]
         strings = doc.vocab.strings
+        excepted: dict[str, list[tuple[int, int]]] = {}
+        for match_id, start, end in self._exceptions(doc):
+            excepted.setdefault(strings[match_id].split("\x1f", 1)[0], []).append((start, end))
         hits, seen = [], set()
-        for match_id, start, _end in self._matcher(doc):
+        for match_id, start, end in self._matcher(doc):
             label, term = strings[match_id].split("\x1f", 1)
-            if (label, term) in seen:
+            if (label, term) in seen or any(s <= start and end <= e for s, e in excepted.get(label, ())):
                 continue
             seen.add((label, term))
             hits.append(TermHit(label, term, bisect_right(starts, start) - 1))

@@ -41,6 +41,9 @@ def test_malformed_number_blocks_are_refused():
              "lexicon": {"en": ["t"], "fr": ["t"]}, "series": ["X.1000-Y.1999"]}
     with pytest.raises(TaxonomyError, match="C5: series"):
         _label(entry, "action_lines.yaml", "lexicon")
+    for bad in ({"en": "food security"}, {"de": ["Lebensmittelsicherheit"]}, ["food security"]):
+        with pytest.raises(TaxonomyError, match="C5: except_in"):
+            _label({**entry, "series": [], "except_in": bad}, "action_lines.yaml", "lexicon")
 
 
 def test_a_number_block_is_evidence_the_trained_model_uses():

@@ -51,3 +51,23 @@ def test_stems_do_not_merge_false_friends():
     english = TermMatcher("en", {"C5": ["integrity"], "C1": ["income"], "C4": ["qualification"]})
     _, hits = english.find("Integrated quality of incoming calls. Data integrity.")
     assert {h.term for h in hits} == {"integrity"}
+
+
+def test_a_term_inside_an_exception_phrase_is_not_evidence():
+    """French has one word for safety and security; "sécurité du personnel" is not C5 work."""
+    matcher = TermMatcher("fr", {"C5": ["sécurité"], "C2": ["installation"]},
+                          {"C5": ["sécurité du personnel", "en toute sécurité"]})
+    _, hits = matcher.find("Travailler en toute sécurité dans les installations. La sécurité du personnel.")
+    assert {h.label for h in hits} == {"C2"}
+    _, hits = matcher.find("La sécurité du personnel. Une architecture de sécurité des réseaux.")
+    assert {(h.label, h.sentence) for h in hits} == {("C5", 1)}  # the second "sécurité" still counts
+
+
+def test_the_taxonomy_keeps_safety_and_food_security_out_of_c5():
+    from pipeline.classify import EvidenceFinder
+    from pipeline.taxonomy import load_taxonomy
+
+    finder = EvidenceFinder(load_taxonomy())
+    assert "action_line:C5" not in finder.find("Consignes pour travailler en toute sécurité sur les poteaux.", "fr").labels
+    assert "action_line:C5" not in finder.find("Sensors for food security in rural areas.", "en").labels
+    assert "action_line:C5" in finder.find("La sécurité des réseaux et le chiffrement.", "fr").labels

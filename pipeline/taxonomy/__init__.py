@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -34,6 +34,9 @@ class Label:
     terms: dict[str, tuple[str, ...]]
     parent: str = ""  # a target's goal, a sub-area's action line
     series: tuple[str, ...] = ()  # Recommendation number blocks typical of the label ("D", "X.1000-X.1999")
+    # per language, phrases in which the label's terms mean something else ("sécurité du personnel" is
+    # safety, "food security" is not C5): a term found inside one of them is not evidence
+    except_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
         return f"{self.name[lang]}. {self.description[lang]}"
@@ -102,8 +105,16 @@ def _label(entry: dict, where: str, terms_key: str, parent: str = "", code_key: 
     bad = [b for b in series if not SERIES_BLOCK.match(b)]
     if bad:
         raise TaxonomyError(f"{here}: series {bad} must look like \"D\" or \"X.1000-X.1999\"")
+    except_in = entry.get("except_in") or {}
+    if not isinstance(except_in, dict) or any(not isinstance(v, list) for v in except_in.values()):
+        raise TaxonomyError(f"{here}: except_in must map a language to a list of phrases")
+    unknown = sorted(set(except_in) - set(LANGS))
+    if unknown:
+        raise TaxonomyError(f"{here}: except_in has unknown languages {unknown}")
     return Label(code, _bilingual(entry, "name", here), _bilingual(entry, "description", here),
-                 _terms(entry, terms_key, here), parent, series)
+                 _terms(entry, terms_key, here), parent, series,
+                 {lang: tuple(str(t).strip().lower() for t in phrases if str(t).strip())
+                  for lang, phrases in except_in.items()})
 
 
 def _read(name: str) -> str:
