@@ -11,9 +11,8 @@ paths, the local engine's default (OpenVINO int8) and the Dask engine on a 2-wor
   load excluded, each configuration in its own process (thread settings are per process);
 - wall time: ``wsis run`` on the in-force catalogue, medians of ``--repeats`` runs each: cold (an
   empty store each time), warm (unchanged reruns), and reruns after a different 1% of the summaries
-  changed each time; the naive
-  baseline's full-catalogue time is not run (it would take the better part of an hour) but
-  extrapolated from its docs/s, and is marked so;
+  changed each time; the naive baseline's full-catalogue time is not run (it would take the better
+  part of an hour) but extrapolated from its docs/s, and is marked so;
 - peak RSS: the sum over the process tree (driver and Dask workers), polled every 0.2 s; shared pages
   are counted once per process, so it is an upper bound;
 - ceiling: the FLOPs of the subset's real token counts against this machine's measured GEMM rates.

@@ -3,11 +3,12 @@ thresholds chosen by cross-validation.
 
 One ``RelevanceClassifier`` per taxonomy scores (document, label) pairs from ``features.pair_features``.
 SDG targets are scored in the context of their goal: the goal head runs first and its probability is a
-feature of every target pair. Thresholds: a label with enough positive training examples gets the
-threshold that maximises its out-of-fold F1; the others share the taxonomy's micro-F1-optimal one.
-The out-of-fold probabilities come from ``cv_repeats`` differently shuffled group folds and the
-thresholds maximise F1 over all of them: with one split, which few examples fell in which fold moved
-thresholds by 0.05-0.1 between trainings on nearly the same data.
+feature of every target pair. Thresholds: a label with enough positive training examples gets its own
+threshold from its out-of-fold F1; the others share the one from the taxonomy's micro-F1. The
+out-of-fold probabilities come from ``cv_repeats`` differently shuffled group folds, pooled, and each
+threshold is the middle of the grid points within ``PLATEAU`` of the best F1: with one split and the
+exact peak, which few examples fell in which fold moved thresholds by 0.05-0.1 between trainings on
+nearly the same data.
 """
 from __future__ import annotations
 
