@@ -19,7 +19,7 @@ from pipeline.identifiers import parse_rec_id
 from pipeline.model.features import Inputs
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 from pipeline.schemas import PREDICTIONS
-from pipeline.taxonomy import LANGS, Taxonomy
+from pipeline.taxonomy import LANGS, Label, Taxonomy
 from pipeline.text import TermMatcher
 
 
@@ -41,7 +41,8 @@ class Scorer(Protocol):
 
 
 class EvidenceFinder:
-    """Lexicon terms per label and the sentences they fall in, for both languages.
+    """Lexicon terms per label and the sentences they fall in, for both languages. A goal's terms are
+    its own and its targets'.
 
     Each language's matcher is built the first time a text in that language comes (building the French
     one, spaCy's French tokenizer included, takes 3 s that an English-only run need not pay)."""
@@ -49,14 +50,23 @@ class EvidenceFinder:
     def __init__(self, taxonomy: Taxonomy):
         self._taxonomy = taxonomy
         self._matchers: dict[str, TermMatcher] = {}
+        # a target's terms are evidence for its goal too ("maternal mortality" → goal 3)
+        self._targets_of: dict[tuple[str, str], list[Label]] = {}
+        for target in taxonomy.targets:
+            self._targets_of.setdefault(("sdg_goal", target.parent), []).append(target)
 
     def _matcher(self, lang: str) -> TermMatcher:
         if lang not in self._matchers:
             if lang not in LANGS:
                 raise ValueError(f"no lexicon for language {lang!r} (have {', '.join(LANGS)})")
-            labels = {f"{name}:{label.code}": label for name in TAXONOMIES for label in self._taxonomy.labels(name)}
-            self._matchers[lang] = TermMatcher(lang, {key: label.terms[lang] for key, label in labels.items()},
-                                               {key: label.except_in.get(lang, ()) for key, label in labels.items()})
+            lexicon, exceptions = {}, {}
+            for name in TAXONOMIES:
+                for label in self._taxonomy.labels(name):
+                    key, sources = f"{name}:{label.code}", (label, *self._targets_of.get((name, label.code), ()))
+                    lexicon[key] = tuple(dict.fromkeys(t for source in sources for t in source.terms[lang]))
+                    exceptions[key] = tuple(dict.fromkeys(p for source in sources
+                                                          for p in source.except_in.get(lang, ())))
+            self._matchers[lang] = TermMatcher(lang, lexicon, exceptions)
         return self._matchers[lang]
 
     def in_series(self, rec_id: str) -> frozenset[str]:

@@ -100,3 +100,11 @@ def test_thresholds_use_every_repeat_of_the_cross_validation():
     assert model.cv_probabilities_["action_line"].shape == labels["action_line"].shape
     single = WsisClassifier(spaces, ClassifierConfig(cv_repeats=1)).fit(inputs, labels)
     assert not np.array_equal(model.cv_probabilities_["action_line"], single.cv_probabilities_["action_line"])
+
+
+def test_a_document_about_one_target_is_close_to_its_goal():
+    """Goal similarity is the mean of the goal prototype's and the goal's closest target's."""
+    spaces, _, _ = synthetic()
+    about_target_9c = np.eye(8)[[2]]  # orthogonal to goal 9's own prototype, equal to its target 9.c
+    assert spaces.similarity("sdg_goal", about_target_9c).tolist() == [[0.5, 0.0]]
+    assert spaces.similarity("action_line", about_target_9c).tolist() == [[0.0, 0.0, 1.0]]

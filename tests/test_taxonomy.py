@@ -75,3 +75,10 @@ def test_descriptions_are_our_own_words(shared):
 def test_official_targets_match_ours(shared):
     official = pd.read_csv(shared / "data" / "sdg-taxonomy" / "sdg_targets_en_fr.csv", dtype=str)
     assert {t.code for t in load_taxonomy().targets} == set(official["target"])
+
+
+def test_a_targets_terms_are_evidence_for_its_goal():
+    from pipeline.classify import EvidenceFinder
+
+    found = EvidenceFinder(load_taxonomy()).find("Reducing maternal mortality in rural clinics.", "en").labels
+    assert "sdg_target:3.1" in found and "maternal mortality" in found["sdg_goal:3"][0]

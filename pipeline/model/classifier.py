@@ -107,7 +107,7 @@ class WsisClassifier:
 
     # -- scoring ---------------------------------------------------------------------------------
     def _features(self, name: str, inputs: Inputs, *, exclude=None, goal_proba=None) -> np.ndarray:
-        cosines = inputs.vectors @ self.spaces.prototypes[name].T
+        cosines = self.spaces.similarity(name, inputs.vectors)
         votes = neighbour_votes(inputs.vectors, self.train_vectors_, self.train_labels_[name],
                                 k=self.config.neighbours, exclude=exclude)
         context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None

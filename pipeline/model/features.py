@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FEATURE_NAMES = (
-    "cosine",            # similarity to the label prototype
+    "cosine",            # similarity to the label (``LabelSpaces.similarity``)
     "cosine_centered",   # minus the document's mean similarity over the taxonomy's labels
     "cosine_gap",        # minus the document's best similarity (0 for its top label)
     "inverse_rank",      # 1 / rank of the label among the taxonomy's labels for this document

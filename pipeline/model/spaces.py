@@ -2,6 +2,11 @@
 
 A label's prototype is the mean of the embeddings (e5 ``query:`` role) of its English and its French
 name-and-description, so French and English summaries are measured against the same point.
+
+A goal is broad and its description general, while its targets name concrete subjects; a text about
+one target of a goal ("maternal mortality") sits far from the goal's own description ("good health
+and well-being") yet plainly serves the goal. So a document's similarity to a goal is the mean of its
+similarity to the goal's prototype and to the goal's closest target.
 """
 from __future__ import annotations
 
@@ -21,6 +26,16 @@ class LabelSpaces:
     codes: dict[str, tuple[str, ...]]
     prototypes: dict[str, np.ndarray]   # taxonomy -> (n_labels, dim), unit rows
     target_goal: np.ndarray             # for each target, the index of its goal in codes["sdg_goal"]
+
+    def similarity(self, name: str, vectors: np.ndarray) -> np.ndarray:
+        """(n_docs, n_labels) similarity of unit document vectors to each label of taxonomy ``name``."""
+        cosines = vectors @ self.prototypes[name].T
+        if name != "sdg_goal":
+            return cosines
+        to_targets = vectors @ self.prototypes["sdg_target"].T
+        closest_target = np.stack([to_targets[:, self.target_goal == goal].max(axis=1)
+                                   for goal in range(cosines.shape[1])], axis=1)
+        return (cosines + closest_target) / 2
 
 
 def target_goal_index(goal_codes: tuple[str, ...], target_codes: tuple[str, ...]) -> np.ndarray:
