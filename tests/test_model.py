@@ -108,3 +108,13 @@ def test_a_document_about_one_target_is_close_to_its_goal():
     about_target_9c = np.eye(8)[[2]]  # orthogonal to goal 9's own prototype, equal to its target 9.c
     assert spaces.similarity("sdg_goal", about_target_9c).tolist() == [[0.5, 0.0]]
     assert spaces.similarity("action_line", about_target_9c).tolist() == [[0.0, 0.0, 1.0]]
+
+
+def test_a_label_unseen_in_training_is_rare_not_impossible():
+    from pipeline.model.classifier import label_log_priors
+
+    labels = np.zeros((100, 3), dtype=np.int8)
+    labels[:60, 0], labels[:6, 1] = 1, 1
+    unshrunk, shrunk = label_log_priors(labels, 0.0), label_log_priors(labels, 30.0)
+    assert np.allclose(unshrunk, np.log((np.array([60, 6, 0]) + 0.5) / 101))
+    assert shrunk[0] > shrunk[1] > shrunk[2] > unshrunk[2] + 2  # order kept, the unseen label lifted

@@ -26,6 +26,18 @@ THRESHOLD_GRID = np.round(np.arange(0.2, 0.81, 0.05), 2)
 PLATEAU = 0.02  # F1 within this of the best counts as equally good (see ``_choose_thresholds``)
 
 
+def label_log_priors(labels: np.ndarray, strength: float) -> np.ndarray:
+    """Each label's log frequency in the (n_docs, n_labels) training labels, shrunk toward the mean
+    label frequency as if ``strength`` more documents had been labelled at that mean. A goal that none
+    of our 128 sample summaries carries is rare in ITU-T work, not impossible: unshrunk, its prior
+    alone kept the goal head from assigning it to a text plainly about it. 30 raised macro-F1 on the
+    official SDG indicators (a development proxy for general text) from 0.58 to 0.61 and left the
+    held-out dev figures as they were; 100 began to cost dev goal F1."""
+    n, counts = len(labels), labels.sum(axis=0)
+    mean_rate = counts.mean() / max(n, 1)
+    return np.log((counts + strength * mean_rate + 0.5) / (n + strength + 1.0))
+
+
 @dataclass(frozen=True)
 class ClassifierConfig:
     C: float = 1.0
@@ -33,6 +45,7 @@ class ClassifierConfig:
     folds: int = 5
     cv_repeats: int = 3
     min_positives_for_own_threshold: int = 8
+    prior_strength: float = 30.0  # pseudo-documents at the mean label frequency (``label_log_priors``)
     max_labels: dict = field(default_factory=lambda: {"action_line": 3, "sdg_goal": 3, "sdg_target": 3})
 
 
@@ -53,7 +66,7 @@ class WsisClassifier:
         self.train_vectors_ = inputs.vectors.copy()
         self.train_labels_ = {k: v.astype(np.int8) for k, v in labels.items()}
         n = len(inputs.vectors)
-        self.priors_ = {k: np.log((v.sum(axis=0) + 0.5) / (n + 1.0)) for k, v in labels.items()}
+        self.priors_ = {k: label_log_priors(v, self.config.prior_strength) for k, v in labels.items()}
         exclude = inputs.groups[:, None] == inputs.groups[None, :]
         self.heads_ = {}
         goal_proba = None
