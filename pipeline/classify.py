@@ -50,22 +50,25 @@ class EvidenceFinder:
     def __init__(self, taxonomy: Taxonomy):
         self._taxonomy = taxonomy
         self._matchers: dict[str, TermMatcher] = {}
-        # a target's terms are evidence for its goal too ("maternal mortality" → goal 3)
-        self._targets_of: dict[tuple[str, str], list[Label]] = {}
+        self._targets_of: dict[str, list[Label]] = {}  # goal code -> its targets
         for target in taxonomy.targets:
-            self._targets_of.setdefault(("sdg_goal", target.parent), []).append(target)
+            self._targets_of.setdefault(target.parent, []).append(target)
+
+    def _sources(self, name: str, label: Label) -> tuple[Label, ...]:
+        """The labels whose terms are evidence for ``label``: itself, and for a goal its targets too
+        ("maternal mortality" → goal 3)."""
+        return (label, *self._targets_of.get(label.code, ())) if name == "sdg_goal" else (label,)
 
     def _matcher(self, lang: str) -> TermMatcher:
         if lang not in self._matchers:
             if lang not in LANGS:
                 raise ValueError(f"no lexicon for language {lang!r} (have {', '.join(LANGS)})")
-            lexicon, exceptions = {}, {}
-            for name in TAXONOMIES:
-                for label in self._taxonomy.labels(name):
-                    key, sources = f"{name}:{label.code}", (label, *self._targets_of.get((name, label.code), ()))
-                    lexicon[key] = tuple(dict.fromkeys(t for source in sources for t in source.terms[lang]))
-                    exceptions[key] = tuple(dict.fromkeys(p for source in sources
-                                                          for p in source.except_in.get(lang, ())))
+            sources = {f"{name}:{label.code}": self._sources(name, label)
+                       for name in TAXONOMIES for label in self._taxonomy.labels(name)}
+            lexicon = {key: tuple(dict.fromkeys(t for s in labels for t in s.terms[lang]))
+                       for key, labels in sources.items()}
+            exceptions = {key: tuple(dict.fromkeys(p for s in labels for p in s.except_in.get(lang, ())))
+                          for key, labels in sources.items()}
             self._matchers[lang] = TermMatcher(lang, lexicon, exceptions)
         return self._matchers[lang]
 

@@ -92,8 +92,13 @@ def _terms(entry: dict, key: str, where: str) -> dict[str, tuple[str, ...]]:
         terms = value.get(lang) or []
         if not isinstance(terms, list) or not terms:
             raise TaxonomyError(f"{where}: {key}.{lang} must be a non-empty list")
-        out[lang] = tuple(dict.fromkeys(str(t).strip().lower() for t in terms if str(t).strip()))
+        out[lang] = _phrases(terms)
     return out
+
+
+def _phrases(values: list) -> tuple[str, ...]:
+    """Lexicon terms or exception phrases as matched: stripped, lower-cased, blanks and repeats dropped."""
+    return tuple(dict.fromkeys(str(t).strip().lower() for t in values if str(t).strip()))
 
 
 def _label(entry: dict, where: str, terms_key: str, parent: str = "", code_key: str = "code") -> Label:
@@ -113,8 +118,7 @@ def _label(entry: dict, where: str, terms_key: str, parent: str = "", code_key: 
         raise TaxonomyError(f"{here}: except_in has unknown languages {unknown}")
     return Label(code, _bilingual(entry, "name", here), _bilingual(entry, "description", here),
                  _terms(entry, terms_key, here), parent, series,
-                 {lang: tuple(str(t).strip().lower() for t in phrases if str(t).strip())
-                  for lang, phrases in except_in.items()})
+                 {lang: _phrases(phrases) for lang, phrases in except_in.items()})
 
 
 def _read(name: str) -> str:
