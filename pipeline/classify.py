@@ -107,7 +107,8 @@ def build_inputs(recommendations: pd.DataFrame, vectors: np.ndarray, found: list
             counts[:, j] = [len(f.labels.get(key, ((), ()))[0]) for f in found]
             blocks[:, j] = [key in f.series for f in found]
         lexicon[name], series[name] = counts, blocks
-    return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str), series)
+    return Inputs(vectors, lexicon, recommendations["rec_id"].to_numpy(dtype=str), series,
+                  recommendations["lang"].to_numpy(dtype=str))
 
 
 def find_evidence(recommendations: pd.DataFrame, evidence: EvidenceFinder) -> list[Found]:

@@ -65,9 +65,17 @@ MIN_STEM = 5
 # Found by matching every word of the in-force catalogue and of our sample against the lexicons.
 LEMMA_ONLY = {
     "en": frozenset({"integrity", "custom", "activity", "diversity", "community", "conversation", "income",
-                     "digitization", "direct"}),
-    "fr": frozenset({"formateur", "génération", "compteur", "traite", "activité", "conduite", "continu"}),
+                     "digitization", "direct", "consumer"}),
+    "fr": frozenset({"formateur", "génération", "compteur", "traite", "activité", "conduite", "continu",
+                     "conformité", "adressage"}),
 }
+# English domain nouns in -ing whose lookup lemma is an everyday verb, matched only as written: C6's
+# "addressing" is lemmatised "address", and "This Recommendation addresses..." opens hundreds of
+# summaries (of 356 in-force summaries with a word of the family, 55 say "addressing"); "naming" is
+# "name", "pricing" "price" ("at the price of"), "licensing" "license". French "conformément à" (in
+# accordance with) and "adressé" are the same trap for "conformité" and "adressage" (``LEMMA_ONLY``),
+# as "consumes" is for "consumer".
+AS_WRITTEN = {"en": frozenset({"addressing", "naming", "pricing", "licensing"})}
 
 
 @lru_cache(maxsize=200_000)
@@ -101,8 +109,13 @@ class Stems:
             form = strings[lower]
             lemma = self._lemmas.get(form, form)
             lemma = lemma[0] if isinstance(lemma, list) else lemma
-            # "=" keeps a lemma-only word apart from any stem that happens to be spelled like it
-            norm = f"={lemma}" if lemma in LEMMA_ONLY.get(self.lang, ()) else derivational_stem(lemma, self.lang)
+            # "=" and "==" keep lemma-only and as-written words apart from any stem spelled like them
+            if form in AS_WRITTEN.get(self.lang, ()):
+                norm = f"=={form}"
+            elif lemma in LEMMA_ONLY.get(self.lang, ()):
+                norm = f"={lemma}"
+            else:
+                norm = derivational_stem(lemma, self.lang)
             self._norms[lower] = strings.add(norm)
         return self._norms[lower]
 

@@ -48,6 +48,7 @@ def test_learns_and_respects_the_decision_rules():
 
 def test_saved_model_scores_identically_and_tampering_is_refused(tmp_path):
     spaces, inputs, labels = synthetic()
+    inputs.langs = np.array(["en", "fr"] * (len(inputs.groups) // 2))
     model = WsisClassifier(spaces).fit(inputs, labels)
     folder = save_model(model, tmp_path / "v1", {"version": "v1", "encoder_version": "e"})
     set_current(tmp_path, "v1")
@@ -118,3 +119,28 @@ def test_a_label_unseen_in_training_is_rare_not_impossible():
     unshrunk, shrunk = label_log_priors(labels, 0.0), label_log_priors(labels, 30.0)
     assert np.allclose(unshrunk, np.log((np.array([60, 6, 0]) + 0.5) / 101))
     assert shrunk[0] > shrunk[1] > shrunk[2] > unshrunk[2] + 2  # order kept, the unseen label lifted
+
+
+def test_the_language_offset_is_removed_so_translations_meet():
+    """A multilingual encoder keeps a direction per language; without it the two versions of a text
+    are closer to each other than to other texts in their own language."""
+    from pipeline.model.features import language_offsets, without_language
+
+    rng = np.random.default_rng(1)
+    english = rng.normal(0, 1, (30, 16))
+    french = english + 0.1 * rng.normal(0, 1, (30, 16)) + 3.0 * np.eye(16)[0]  # same subjects, shifted
+    vectors = np.vstack([english, french])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    langs = np.array(["en"] * 30 + ["fr"] * 30)
+    offsets = language_offsets(vectors, langs)
+    assert set(offsets) == {"en", "fr"} and np.allclose(offsets["en"], -offsets["fr"])
+    neutral = without_language(vectors, langs, offsets)
+    assert np.allclose(np.linalg.norm(neutral, axis=1), 1.0)
+    pairs_before = (vectors[:30] * vectors[30:]).sum(axis=1)
+    pairs_after = (neutral[:30] * neutral[30:]).sum(axis=1)
+    assert pairs_after.mean() > 0.9 > pairs_before.mean()
+    assert ((neutral[30:] @ neutral[:30].T).argmax(axis=1) == np.arange(30)).all()  # each finds its original
+    # a language with too few documents gets no offset and is left as it is
+    assert language_offsets(vectors[:35], langs[:35]) == {}
+    assert np.array_equal(without_language(vectors, langs, {}), vectors)
+    assert np.array_equal(without_language(vectors[:1], np.array(["de"]), offsets), vectors[:1])

@@ -71,3 +71,19 @@ def test_the_taxonomy_keeps_safety_and_food_security_out_of_c5():
     assert "action_line:C5" not in finder.find("Consignes pour travailler en toute sécurité sur les poteaux.", "fr").labels
     assert "action_line:C5" not in finder.find("Sensors for food security in rural areas.", "en").labels
     assert "action_line:C5" in finder.find("La sécurité des réseaux et le chiffrement.", "fr").labels
+
+
+def test_everyday_verbs_are_not_c6_domain_nouns():
+    """ "addressing" (numbering and addressing) is lemmatised "address", and "This Recommendation
+    addresses..." opens hundreds of summaries; "conformément à" is "in accordance with"."""
+    from pipeline.classify import EvidenceFinder
+    from pipeline.taxonomy import load_taxonomy
+
+    finder = EvidenceFinder(load_taxonomy())
+    c6 = "action_line:C6"
+    assert c6 not in finder.find("This Recommendation addresses user needs and names the parameters.", "en").labels
+    assert c6 not in finder.find("The codec is priced low; the terminal consumes little power.", "en").labels
+    assert c6 not in finder.find("Le débit est conforme à la norme, conformément à la Recommandation, "
+                                 "et les messages sont adressés au serveur.", "fr").labels
+    assert finder.find("Naming and addressing of IoT devices.", "en").labels[c6][0] == ["naming", "addressing"]
+    assert c6 in finder.find("Plan d'adressage et essais de conformité.", "fr").labels

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-from pipeline.model.features import Inputs, neighbour_votes, pair_features
+from pipeline.model.features import Inputs, language_offsets, neighbour_votes, pair_features, without_language
 from pipeline.model.relevance import RelevanceClassifier
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 # Thresholds outside [0.2, 0.8] were chosen by a handful of out-of-fold examples and did not hold up
@@ -63,7 +63,9 @@ class WsisClassifier:
         return self
 
     def _fit_heads(self, inputs: Inputs, labels: dict[str, np.ndarray]) -> None:
-        self.train_vectors_ = inputs.vectors.copy()
+        self.language_offsets_ = language_offsets(inputs.vectors, inputs.langs)
+        neutral = self._neutral(inputs)
+        self.train_vectors_ = neutral.copy()
         self.train_labels_ = {k: v.astype(np.int8) for k, v in labels.items()}
         n = len(inputs.vectors)
         self.priors_ = {k: label_log_priors(v, self.config.prior_strength) for k, v in labels.items()}
@@ -71,7 +73,7 @@ class WsisClassifier:
         self.heads_ = {}
         goal_proba = None
         for name in TAXONOMIES:
-            X = self._features(name, inputs, exclude=exclude, goal_proba=goal_proba)
+            X = self._features(name, inputs, neutral, exclude=exclude, goal_proba=goal_proba)
             y = labels[name].reshape(-1).astype(int)
             if len(np.unique(y)) < 2:
                 raise ValueError(f"{name}: the training labels need both positive and negative pairs")
@@ -119,9 +121,16 @@ class WsisClassifier:
         return out
 
     # -- scoring ---------------------------------------------------------------------------------
-    def _features(self, name: str, inputs: Inputs, *, exclude=None, goal_proba=None) -> np.ndarray:
+    def _neutral(self, inputs: Inputs) -> np.ndarray:
+        """Document vectors without their language's offset: what documents are compared with other
+        documents by (the neighbour votes). Label prototypes need no such step, being the mean of an
+        English and a French text; measured against them, removing the offset cost general text."""
+        return without_language(inputs.vectors, inputs.langs, self.language_offsets_)
+
+    def _features(self, name: str, inputs: Inputs, neutral: np.ndarray, *, exclude=None,
+                  goal_proba=None) -> np.ndarray:
         cosines = self.spaces.similarity(name, inputs.vectors)
-        votes = neighbour_votes(inputs.vectors, self.train_vectors_, self.train_labels_[name],
+        votes = neighbour_votes(neutral, self.train_vectors_, self.train_labels_[name],
                                 k=self.config.neighbours, exclude=exclude)
         context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None
         series = inputs.series[name] if inputs.series is not None else None
@@ -131,10 +140,10 @@ class WsisClassifier:
         return self.heads_[name].predict_proba(X)[:, 1].reshape(n_docs, -1)
 
     def predict_proba(self, inputs: Inputs) -> dict[str, np.ndarray]:
-        n = len(inputs.vectors)
+        n, neutral = len(inputs.vectors), self._neutral(inputs)
         out: dict[str, np.ndarray] = {}
         for name in TAXONOMIES:
-            X = self._features(name, inputs, goal_proba=out.get("sdg_goal"))
+            X = self._features(name, inputs, neutral, goal_proba=out.get("sdg_goal"))
             out[name] = self._head_proba(name, X, n)
         return out
 

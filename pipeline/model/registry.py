@@ -44,6 +44,7 @@ def save_model(model: WsisClassifier, folder: Path, metadata: dict,
     """
     arrays: dict[str, np.ndarray] = {"train_vectors": model.train_vectors_,
                                      "target_goal": model.spaces.target_goal}
+    arrays |= {f"language_offset/{lang}": offset for lang, offset in model.language_offsets_.items()}
     for name in TAXONOMIES:
         head = model.heads_[name]
         arrays |= {
@@ -105,6 +106,8 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
     spaces = LabelSpaces(codes, {n: arrays[f"{n}/prototypes"] for n in TAXONOMIES}, arrays["target_goal"])
     model = WsisClassifier(spaces, ClassifierConfig(**document["config"]))
     model.train_vectors_ = arrays["train_vectors"]
+    model.language_offsets_ = {key.split("/", 1)[1]: value for key, value in arrays.items()
+                               if key.startswith("language_offset/")}
     model.train_labels_ = {n: arrays[f"{n}/train_labels"] for n in TAXONOMIES}
     model.priors_ = {n: arrays[f"{n}/priors"] for n in TAXONOMIES}
     model.thresholds_ = {n: arrays[f"{n}/thresholds"] for n in TAXONOMIES}
