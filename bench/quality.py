@@ -38,7 +38,7 @@ from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
 from pipeline.params import ClassifyParams, load_params  # noqa: E402
 from pipeline.stages import make_encoder  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.train import train_classifier  # noqa: E402
+from pipeline.train import embed_exemplars, train_classifier  # noqa: E402
 
 
 def vectors_for(recs, encoder, cache):
@@ -66,7 +66,7 @@ def dev_metrics(predictions, gold):
     return out
 
 
-def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_gold, spaces, evidence):
+def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_gold, spaces, evidence, exemplars):
     """Train on sample + 4/5 of dev, predict the held-out fifth; concatenate the held-out predictions."""
     dev_ids = np.array(sorted(dev_gold))
     parts = []
@@ -76,7 +76,7 @@ def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_g
         recs = pd.concat([sample, dev[train_dev]], ignore_index=True)
         vectors = np.vstack([sample_vectors, dev_vectors[train_dev]])
         gold = {**sample_gold, **{k: dev_gold[k] for k in dev_ids[train_ids]}}
-        model = train_classifier(recs, vectors, gold, spaces=spaces, evidence=evidence).model
+        model = train_classifier(recs, vectors, gold, spaces=spaces, evidence=evidence, exemplars=exemplars).model
         parts.append(predict(dev[test_dev].reset_index(drop=True), dev_vectors[test_dev], model, spaces, evidence))
     return pd.concat(parts, ignore_index=True)
 
@@ -139,7 +139,9 @@ def main() -> None:
     sample = ingest([ROOT / "data" / "raw" / "sample" / "recommendations.csv"]).recommendations
     sample_gold = read_gold(ROOT / "data" / "labels" / "sample.jsonl", taxonomy)
     sample_vectors = vectors_for(sample, encoder, args.cache)
-    trained = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence).model
+    exemplars = embed_exemplars(taxonomy, store_root=args.cache, encoder=encoder)  # as `wsis train` does
+    trained = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
+                               exemplars=exemplars).model
 
     dev = ingest([data / "dev" / "dev_items.csv", data / "dev" / "dev_fr.csv"]).recommendations
     dev_gold = read_gold(data / "dev" / "dev_labels.jsonl", taxonomy)
@@ -149,7 +151,7 @@ def main() -> None:
         "zero-shot": predict(dev, dev_vectors, zero_shot, spaces, evidence),
         "trained (sample only)": predict(dev, dev_vectors, trained, spaces, evidence),
         "trained (sample + dev, 5-fold CV)": cross_validated(sample, sample_vectors, sample_gold, dev,
-                                                             dev_vectors, dev_gold, spaces, evidence),
+                                                             dev_vectors, dev_gold, spaces, evidence, exemplars),
     }
     results = {name: {"dev": dev_metrics(p, dev_gold)} for name, p in systems.items()}
 

@@ -110,16 +110,29 @@ def read_gold(path: Path, taxonomy: Taxonomy, *, skip_unfilled: bool = False) ->
     return gold
 
 
+UNLABELLED = -1  # a whole row of it: the document is not labelled in this taxonomy
+
+
 def label_matrices(rec_ids: list[str], gold: dict[str, GoldLabel],
                    codes: dict[str, tuple[str, ...]]) -> dict[str, np.ndarray]:
-    """Binary (n_docs, n_labels) matrices per taxonomy; a document's goals follow from its targets."""
+    """Binary (n_docs, n_labels) matrices per taxonomy; a document's goals follow from its targets.
+
+    A label without action lines (a goal exemplar: gold files always give one) gets an ``UNLABELLED``
+    action-line row: it teaches the SDG heads only."""
     out = {}
     for name, getter in (("action_line", lambda g: g.action_lines), ("sdg_goal", lambda g: g.sdg_goals),
                          ("sdg_target", lambda g: g.sdg_targets)):
         index = {code: j for j, code in enumerate(codes[name])}
         matrix = np.zeros((len(rec_ids), len(index)), dtype=np.int8)
         for i, rec_id in enumerate(rec_ids):
+            if name == "action_line" and not gold[rec_id].action_lines:
+                matrix[i] = UNLABELLED
             for code in getter(gold[rec_id]):
                 matrix[i, index[code]] = 1
         out[name] = matrix
     return out
+
+
+def labelled(matrix: np.ndarray) -> np.ndarray:
+    """(n_docs,) True where the document is labelled in this taxonomy (``label_matrices``)."""
+    return matrix.min(axis=1, initial=0) != UNLABELLED

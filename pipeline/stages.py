@@ -34,7 +34,7 @@ from pipeline.report import render_report, render_summary, write_workbook
 from pipeline.schemas import PREDICTIONS, RECOMMENDATIONS
 from pipeline.taxonomy import load_taxonomy
 from pipeline.text import sentences
-from pipeline.train import TrainingResult, train_classifier
+from pipeline.train import TrainingResult, embed_exemplars, train_classifier
 
 
 def make_encoder(encoder_path: Path, params: Params) -> Encoder:
@@ -169,7 +169,9 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     embed_recommendations(recs, store_root=store, encoder=encoder)
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
-    result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy))
+    exemplars = embed_exemplars(taxonomy, store_root=store, encoder=encoder)
+    result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy),
+                              exemplars=exemplars)
     # new labels, encoder, features, settings or classifier code: a new version
     recipe = (f"{result.data_sha256}:{encoder.version}:{','.join(FEATURE_NAMES)}:"
               f"{json.dumps(result.model.config.__dict__, sort_keys=True)}:{deciding_sources_sha256()}")

@@ -4,20 +4,44 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from pipeline.classify import EvidenceFinder, build_inputs, find_evidence
-from pipeline.labels import GoldLabel, label_matrices
+from pipeline.embed import TextEncoder, embed_recommendations, recommendation_vectors
+from pipeline.ingest import text_sha256
+from pipeline.labels import GoldLabel, label_matrices, labelled
 from pipeline.model.classifier import ClassifierConfig, WsisClassifier
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
+from pipeline.taxonomy import LANGS, Taxonomy
+
+
+class Exemplars(NamedTuple):
+    """The taxonomy's goal exemplars as training documents: one row per exemplar and language, shaped
+    like ingested Recommendations, their vectors, and their labels (SDG targets, no action line)."""
+
+    documents: pd.DataFrame
+    vectors: np.ndarray
+    gold: dict[str, GoldLabel]
+
+
+def embed_exemplars(taxonomy: Taxonomy, *, store_root: Path, encoder: TextEncoder) -> Exemplars:
+    frame = pd.DataFrame([{"rec_id": e.rec_id, "lang": lang, "title": "", "summary": e.text[lang],
+                           "text_sha256": text_sha256("", e.text[lang])}
+                          for e in taxonomy.exemplars for lang in LANGS],
+                         columns=["rec_id", "lang", "title", "summary", "text_sha256"])
+    embed_recommendations(frame, store_root=store_root, encoder=encoder)
+    vectors = recommendation_vectors(frame, store_root=store_root, encoder_version=encoder.version)
+    return Exemplars(frame, vectors, {e.rec_id: GoldLabel(e.rec_id, (), e.targets) for e in taxonomy.exemplars})
 
 
 @dataclass(frozen=True)
 class TrainingResult:
     model: WsisClassifier
-    documents: int
+    documents: int              # Recommendation texts learned from (goal exemplars not counted)
     recommendations: int
     data_sha256: str
     cv_metrics: dict
@@ -57,22 +81,29 @@ def per_label_metrics(decided: dict[str, np.ndarray], labels: dict[str, np.ndarr
 
 
 def train_classifier(recommendations: pd.DataFrame, vectors: np.ndarray, gold: dict[str, GoldLabel], *,
-                     spaces: LabelSpaces, evidence: EvidenceFinder,
-                     config: ClassifierConfig | None = None) -> TrainingResult:
-    """Fit on the rows of ``recommendations`` that have a gold label (both languages of each)."""
+                     spaces: LabelSpaces, evidence: EvidenceFinder, config: ClassifierConfig | None = None,
+                     exemplars: Exemplars | None = None) -> TrainingResult:
+    """Fit on the rows of ``recommendations`` that have a gold label (both languages of each), and on
+    the goal ``exemplars`` if given. Cross-validated figures are the Recommendations' alone."""
     keep = recommendations["rec_id"].isin(gold).to_numpy()
     if keep.sum() == 0:
         raise ValueError("none of the labelled Recommendations is in the training texts")
-    recs = recommendations[keep].reset_index(drop=True)
-    inputs = build_inputs(recs, vectors[keep], find_evidence(recs, evidence), spaces.codes)
+    recs, vectors = recommendations[keep].reset_index(drop=True), vectors[keep]
+    if exemplars is not None:
+        recs = pd.concat([recs, exemplars.documents], ignore_index=True)
+        vectors, gold = np.vstack([vectors, exemplars.vectors]), {**gold, **exemplars.gold}
+    inputs = build_inputs(recs, vectors, find_evidence(recs, evidence), spaces.codes)
     labels = label_matrices(recs["rec_id"].tolist(), gold, spaces.codes)
     model = WsisClassifier(spaces, config).fit(inputs, labels)
-    decided = model.decide(model.cv_probabilities_)
+    rows = labelled(labels["action_line"])  # the Recommendations
+    proba = {name: p[rows] for name, p in model.cv_probabilities_.items()}
+    labels = {name: m[rows] for name, m in labels.items()}
+    decided = model.decide(proba)
     cv = {name: round(micro_f1(decided[name], labels[name].astype(bool)), 4) for name in TAXONOMIES}
-    return TrainingResult(model, len(recs), recs["rec_id"].nunique(), training_data_hash(recs, gold),
+    return TrainingResult(model, int(rows.sum()), recs["rec_id"][rows].nunique(), training_data_hash(recs, gold),
                           {"cv_micro_f1": cv}, per_label_metrics(decided, labels, spaces.codes),
-                          pr_curve(model.cv_probabilities_, labels),
-                          primary_confusion(recs, gold, model.cv_probabilities_["action_line"], spaces))
+                          pr_curve(proba, labels),
+                          primary_confusion(recs[rows].reset_index(drop=True), gold, proba["action_line"], spaces))
 
 
 def pr_curve(proba: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> pd.DataFrame:

@@ -144,3 +144,44 @@ def test_the_language_offset_is_removed_so_translations_meet():
     assert language_offsets(vectors[:35], langs[:35]) == {}
     assert np.array_equal(without_language(vectors, langs, {}), vectors)
     assert np.array_equal(without_language(vectors[:1], np.array(["de"]), offsets), vectors[:1])
+
+
+def test_goal_exemplars_teach_the_sdg_heads_and_leave_action_lines_alone():
+    """Documents without action lines (goal exemplars) are unlabelled for action lines: the action-line
+    head, its thresholds and the Recommendations' folds are what they were without them, while the goal
+    head learns a goal no Recommendation carries."""
+    from pipeline.labels import UNLABELLED
+
+    spaces, inputs, labels = synthetic()
+    model = WsisClassifier(spaces).fit(inputs, labels)
+    rng = np.random.default_rng(5)
+    near_16 = np.eye(8)[[1]] + rng.normal(0, 0.2, (10, 8))  # texts about goal 16's subject
+    near_16 /= np.linalg.norm(near_16, axis=1, keepdims=True)
+    n = len(near_16)
+    extended = Inputs(np.vstack([inputs.vectors, near_16]),
+                      {k: np.vstack([v, np.zeros((n, v.shape[1]))]) for k, v in inputs.lexicon.items()},
+                      np.concatenate([inputs.groups, [f"exemplar:{i}" for i in range(n)]]))
+    extra = {"action_line": np.full((n, 3), UNLABELLED, dtype=np.int8),
+             "sdg_goal": np.tile(np.array([0, 1], dtype=np.int8), (n, 1)),
+             "sdg_target": np.tile(np.array([0, 0, 1], dtype=np.int8), (n, 1))}
+    with_exemplars = WsisClassifier(spaces, ClassifierConfig(exemplar_weight=1.0)).fit(
+        extended, {k: np.vstack([labels[k], extra[k]]) for k in labels})
+    assert np.array_equal(with_exemplars.thresholds_["action_line"], model.thresholds_["action_line"])
+    assert np.allclose(with_exemplars.predict_proba(inputs)["action_line"], model.predict_proba(inputs)["action_line"])
+    assert np.array_equal(with_exemplars.priors_["sdg_goal"], model.priors_["sdg_goal"])  # frequencies in ITU-T work
+    probe = np.eye(8)[[1]]
+    probe_inputs = Inputs(probe, {k: np.zeros((1, v.shape[1])) for k, v in inputs.lexicon.items()}, np.array(["P"]))
+    goal_16 = CODES["sdg_goal"].index("16")
+    assert (with_exemplars.predict_proba(probe_inputs)["sdg_goal"][0, goal_16]
+            > model.predict_proba(probe_inputs)["sdg_goal"][0, goal_16])
+
+
+def test_a_label_without_action_lines_is_unlabelled_for_action_lines_only():
+    from pipeline.labels import UNLABELLED, labelled
+
+    gold = {"R": GoldLabel("R", ("C5",), ("16.a",)), "exemplar:1a": GoldLabel("exemplar:1a", (), ("9.c",))}
+    matrices = label_matrices(["R", "exemplar:1a"], gold, CODES)
+    assert matrices["action_line"].tolist() == [[0, 1, 0], [UNLABELLED] * 3]
+    assert matrices["sdg_goal"].tolist() == [[0, 1], [1, 0]]
+    assert labelled(matrices["action_line"]).tolist() == [True, False]
+    assert labelled(matrices["sdg_target"]).tolist() == [True, True]

@@ -95,3 +95,45 @@ def test_goal_terms_know_the_goals_outside_telecommunications_and_not_only_in_en
                  "The vendor aids the operator.", "Une station au sol pour le satellite."):
         lang = "fr" if text.startswith("Une") else "en"
         assert not [k for k in finder.find(text, lang).labels if k.startswith("sdg_goal:")], text
+
+
+def test_every_goal_has_bilingual_exemplars():
+    taxonomy = load_taxonomy()
+    per_goal: dict[str, int] = {}
+    for exemplar in taxonomy.exemplars:
+        assert exemplar.text["en"] and exemplar.text["fr"] and exemplar.text["en"] != exemplar.text["fr"]
+        for goal in {t.split(".")[0] for t in exemplar.targets}:
+            per_goal[goal] = per_goal.get(goal, 0) + 1
+    assert per_goal == {g.code: per_goal.get(g.code, 0) for g in taxonomy.goals}
+    assert min(per_goal.values()) >= 5
+    assert len({e.rec_id for e in taxonomy.exemplars}) == len(taxonomy.exemplars)
+
+
+def test_malformed_exemplars_are_refused():
+    import pytest
+
+    from pipeline.taxonomy import TaxonomyError, _exemplar
+
+    good = {"id": "1a", "targets": ["1.1"], "en": "Poverty.", "fr": "Pauvreté."}
+    assert _exemplar(good, "x.yaml", {"1.1"}).targets == ("1.1",)
+    for bad, problem in (({**good, "targets": ["1.99"]}, "must be known"), ({**good, "targets": []}, "at least one"),
+                         ({**good, "fr": " "}, "empty in \\['fr'\\]"), ({**good, "id": ""}, "without id")):
+        with pytest.raises(TaxonomyError, match=problem):
+            _exemplar(bad, "x.yaml", {"1.1"})
+
+
+def test_exemplars_are_our_own_words(shared):
+    """No exemplar shares 8 consecutive words with the official targets or indicators, nor with any
+    text of the SDG benchmark (which is for measuring only)."""
+    data = shared / "data"
+    texts = []
+    for name, columns in (("sdg-taxonomy/sdg_targets_en_fr.csv", ["title_en", "title_fr"]),
+                          ("sdg-taxonomy/sdg_indicators_en_fr.csv", ["title_en", "title_fr"]),
+                          ("sdg-benchmark/benchmark.csv", ["text"])):
+        if (data / name).exists():
+            frame = pd.read_csv(data / name, dtype=str)
+            texts += [t for c in columns for t in frame[c].dropna()]
+    runs = set().union(*(_runs(t, 8) for t in texts))
+    for exemplar in load_taxonomy().exemplars:
+        for lang in LANGS:
+            assert not (_runs(exemplar.text[lang], 8) & runs), (exemplar.id, lang)

@@ -20,12 +20,12 @@ class RelevanceClassifier(ClassifierMixin, BaseEstimator):
         self.C = C
         self.max_iter = max_iter
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
-        self.scaler_ = StandardScaler().fit(X)
+        self.scaler_ = StandardScaler().fit(X, sample_weight=sample_weight)
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter)
-        self.model_.fit(self.scaler_.transform(X), y)
+        self.model_.fit(self.scaler_.transform(X), y, sample_weight=sample_weight)
         self.classes_ = self.model_.classes_
         self.n_iter_ = self.model_.n_iter_
         return self

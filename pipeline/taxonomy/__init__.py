@@ -58,6 +58,20 @@ def _in_block(number: str, block: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Exemplar:
+    """A short text on an SDG's subjects, in English and French, labelled with its targets only: it
+    teaches the goal and target heads what a text about a goal other than 9 looks like."""
+
+    id: str
+    targets: tuple[str, ...]
+    text: dict[str, str]
+
+    @property
+    def rec_id(self) -> str:
+        return f"exemplar:{self.id}"
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     version: str
     action_lines: tuple[Label, ...]
@@ -65,6 +79,7 @@ class Taxonomy:
     goals: tuple[Label, ...]
     targets: tuple[Label, ...]
     links: tuple[tuple[str, str, str], ...]  # (action_line, sdg_goal, sdg_target or "")
+    exemplars: tuple[Exemplar, ...] = ()
 
     def labels(self, taxonomy: str) -> tuple[Label, ...]:
         return {"action_line": self.action_lines, "sdg_goal": self.goals,
@@ -125,6 +140,33 @@ def _read(name: str) -> str:
     return resources.files("pipeline.taxonomy").joinpath(name).read_text(encoding="utf-8")
 
 
+def _parts(prefix: str) -> list[str]:
+    return sorted(p.name for p in resources.files("pipeline.taxonomy").iterdir()
+                  if p.name.startswith(prefix) and p.name.endswith(".yaml"))
+
+
+def _exemplar(entry: dict, where: str, known_targets: set[str]) -> Exemplar:
+    code = str(entry.get("id", "")).strip()
+    here = f"{where} exemplar {code or '(no id)'}"
+    targets = tuple(str(t).strip() for t in entry.get("targets") or [])
+    if not code:
+        raise TaxonomyError(f"{here}: entry without id")
+    if not targets or not set(targets) <= known_targets:
+        raise TaxonomyError(f"{here}: targets {list(targets)} must be known SDG target IDs (at least one)")
+    return Exemplar(code, targets, _bilingual({"text": entry}, "text", here))
+
+
+def _exemplars(known_targets: set[str]) -> tuple[Exemplar, ...]:
+    out: dict[str, Exemplar] = {}
+    for part in _parts("sdg_exemplars_"):
+        for entry in yaml.safe_load(_read(part))["exemplars"]:
+            exemplar = _exemplar(entry, part, known_targets)
+            if exemplar.id in out:
+                raise TaxonomyError(f"{part}: exemplar {exemplar.id} is listed twice")
+            out[exemplar.id] = exemplar
+    return tuple(out.values())
+
+
 @lru_cache(maxsize=1)
 def load_taxonomy() -> Taxonomy:
     lines_doc = yaml.safe_load(_read("action_lines.yaml"))
@@ -135,8 +177,7 @@ def load_taxonomy() -> Taxonomy:
                      for e in lines_doc.get("c7_subareas", []))
 
     goals, targets = [], []
-    for part in sorted(p.name for p in resources.files("pipeline.taxonomy").iterdir()
-                       if p.name.startswith("sdg_goals_") and p.name.endswith(".yaml")):
+    for part in _parts("sdg_goals_"):
         for entry in yaml.safe_load(_read(part))["goals"]:
             goal = _label(entry, part, "terms", code_key="id")
             goals.append(goal)
@@ -161,4 +202,4 @@ def load_taxonomy() -> Taxonomy:
             raise TaxonomyError(f"wsis_sdg_links.csv: unknown link {line} → {goal} {target}")
         links.append((line, goal, target))
     return Taxonomy(str(lines_doc.get("version", "")), action_lines, subareas, tuple(goals),
-                    tuple(targets), tuple(links))
+                    tuple(targets), tuple(links), _exemplars(known_targets))
