@@ -178,7 +178,8 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     version = version or "wsis-" + hashlib.sha256(recipe.encode()).hexdigest()[:10]
     metadata = {"version": version, "encoder_version": encoder.version, "taxonomy_version": taxonomy.version,
                 "training_data_sha256": result.data_sha256, "documents": result.documents,
-                "recommendations": result.recommendations, "labels_files": [str(p) for p in labels],
+                "recommendations": result.recommendations, "goal_exemplars": len(taxonomy.exemplars),
+                "labels_files": [str(p) for p in labels],
                 "config": dict(result.model.config.__dict__), "folds": result.model.config.folds,
                 "trained": dt.date.today().isoformat(), **result.cv_metrics}
     per_label = result.cv_per_label.round(4)

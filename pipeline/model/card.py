@@ -29,13 +29,16 @@ Not for: texts other than standards summaries, languages other than English and 
 ## Model
 Pair-feature relevance model: cosine similarity of the summary to each label's bilingual description
 (multilingual-e5-small, `{metadata.get('encoder_version', '?')}`), the label's rank, lemmatised lexicon
-terms, nearest labelled neighbours and label priors, fed to one logistic-regression head per taxonomy;
+terms, nearest labelled neighbours (compared without each language's offset) and label priors, fed to
+one logistic-regression head per taxonomy;
 SDG targets are scored in the context of their goal; per-label thresholds by grouped cross-validation.
 Parameters: `{metadata.get('config', {})}`.
 
 ## Data
 - Trained: {metadata.get('trained', '?')} on {metadata.get('recommendations', '?')} labelled Recommendations
-  ({metadata.get('documents', '?')} texts, English and French).
+  ({metadata.get('documents', '?')} texts, English and French); the SDG heads also on
+  {metadata.get('goal_exemplars', 0)} goal exemplars from the taxonomy (short texts on each goal's subjects,
+  English and French, weighted {metadata.get('config', {}).get('exemplar_weight', '?')} against a Recommendation).
 - Label files: {', '.join(metadata.get('labels_files', [])) or '?'}
 - Training data sha256: `{metadata.get('training_data_sha256', '?')}`
 - Taxonomy version: {metadata.get('taxonomy_version', '?')}
@@ -55,8 +58,8 @@ SDG targets {cv.get('sdg_target', 0):.3f}.
 ## Known limits
 - Few labels: lines with under 8 training examples ({thin}) use a shared threshold, and their figures
   above are not reliable.
-- The cross-validated figures come from the training labels' own distribution; see bench/RESULTS.md for
-  held-out figures on the development set.
+- The cross-validated figures come from the training labels' own distribution (Recommendations only;
+  the goal exemplars are not counted); see bench/RESULTS.md for held-out figures on the development set.
 - Labels follow LABELLING-GUIDE.md; disagreements between French and English versions are listed by
   `wsis evaluate` and queued by `wsis review`.
 
