@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import hashlib
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,6 +111,13 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     return list(unique.values())
 
 
+def _clean(text: str) -> str:
+    """One space between words, and accents composed (NFC): a summary exported with decomposed accents
+    ("e" + U+0301, as macOS and some PDF tools write it) is the same text, hashes the same and matches
+    the same lexicon terms."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 def text_sha256(title: str, summary: str) -> str:
     """Hash of exactly what the encoder reads, so a changed title or summary is re-embedded."""
     return hashlib.sha256(embedding_text(title, summary).encode("utf-8")).hexdigest()
@@ -188,10 +196,10 @@ class _Run:
                     self._saw_edition(rec.number, _edition_month(parse_rec_id(f"ITU-T {other}").rec_id))
                 except NotARecommendation:
                     continue
-        summary = " ".join(fields.get("summary", "").split())
+        summary = _clean(fields.get("summary", ""))
         if not summary:
             return self._reject(path, raw.row, rec.rec_id, EMPTY_SUMMARY)
-        title = " ".join(fields.get("title", "").split())
+        title = _clean(fields.get("title", ""))
         given_lang = fields.get("lang", "").strip()
         lang = LANGUAGE_WORDS.get(given_lang.lower(), LANGUAGE_WORDS.get(given_lang.lower()[:2], ""))
         if given_lang and not lang:
@@ -206,7 +214,7 @@ class _Run:
             return self._reject(path, raw.row, rec.rec_id, INVALID_STATUS, fields.get("status", ""))
         row = {
             "rec_id": rec.rec_id, "number": rec.number, "series": rec.series, "lang": lang,
-            "title": title, "summary": summary, "keywords": " ".join(fields.get("keywords", "").split()),
+            "title": title, "summary": summary, "keywords": _clean(fields.get("keywords", "")),
             "study_group": normalise_study_group(fields.get("study_group", "")), "approved": approved,
             "status": status, "source": f"{path}:{raw.row}" if raw.row else str(path),
             "text_sha256": text_sha256(title, summary), "_edition": edition,

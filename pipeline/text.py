@@ -11,6 +11,7 @@ one lexicon entry covers the noun, the verb and the participle a summary happens
 """
 from __future__ import annotations
 
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,7 +36,9 @@ def split(text: str, lang: str) -> tuple[spacy.tokens.Doc, list[tuple[int, str]]
     """The lower-cased text parsed, and its non-empty sentences as (first token, original-case text).
 
     Lower-cased because the lemma tables are keyed on lower-case forms; where lower-casing changes the
-    length (rare ligatures), the original text is parsed instead so that offsets still match."""
+    length (rare ligatures), the original text is parsed instead so that offsets still match. Accents are
+    composed first (NFC): the lexicons are, and with "e" + U+0301 no accented French word matched."""
+    text = unicodedata.normalize("NFC", text)
     lowered = text.lower()
     doc = nlp_for(lang)(lowered if len(lowered) == len(text) else text)
     sents = [(span.start, text[span.start_char:span.end_char].strip()) for span in doc.sents]

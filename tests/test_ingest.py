@@ -166,3 +166,15 @@ def test_real_catalogue_accounts_for_every_row(shared):
     assert Counter(result.rejects["reason"]) == {"empty summary": 1331, "not an ITU-T Recommendation": 94}
     assert set(result.recommendations["lang"]) == {"en"}
     assert set(result.recommendations["status"]) == {"in_force"}
+
+
+def test_decomposed_accents_are_composed_at_ingest(tmp_path):
+    """The same French summary with composed or decomposed accents is one text: same hash, same words."""
+    import unicodedata
+
+    summary = "La présente Recommandation spécifie la sécurité des réseaux électriques."
+    composed = write(tmp_path / "nfc.csv", CANONICAL + f'ITU-T X.1 (01/2020),X.1,X,fr,Sécurité,"{summary}",,SG17,2020-01-01,in_force\n')
+    decomposed = write(tmp_path / "nfd.csv", unicodedata.normalize("NFD", composed.read_text(encoding="utf-8")))
+    a, b = ingest([composed]).recommendations, ingest([decomposed]).recommendations
+    assert b.loc[0, "summary"] == summary and b.loc[0, "title"] == "Sécurité"
+    assert a.loc[0, "text_sha256"] == b.loc[0, "text_sha256"]

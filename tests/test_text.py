@@ -87,3 +87,17 @@ def test_everyday_verbs_are_not_c6_domain_nouns():
                                  "et les messages sont adressés au serveur.", "fr").labels
     assert finder.find("Naming and addressing of IoT devices.", "en").labels[c6][0] == ["naming", "addressing"]
     assert c6 in finder.find("Plan d'adressage et essais de conformité.", "fr").labels
+
+
+def test_decomposed_accents_match_like_composed_ones():
+    """Text exported with decomposed accents ("e" + U+0301, as macOS and some PDF tools write it) is the
+    same French: before, none of its accented words matched a lexicon term."""
+    import unicodedata
+
+    matcher = TermMatcher("fr", {"C5": ["sécurité"], "C7": ["énergie renouvelable"]})
+    text = "La sécurité des réseaux et l’énergie renouvelable."
+    decomposed = unicodedata.normalize("NFD", text)
+    assert decomposed != text
+    sents, hits = matcher.find(decomposed)
+    assert {h.term for h in hits} == {"sécurité", "énergie renouvelable"}
+    assert sents == [text]  # evidence sentences come back composed

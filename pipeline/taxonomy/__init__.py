@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -112,8 +113,9 @@ def _terms(entry: dict, key: str, where: str) -> dict[str, tuple[str, ...]]:
 
 
 def _phrases(values: list) -> tuple[str, ...]:
-    """Lexicon terms or exception phrases as matched: stripped, lower-cased, blanks and repeats dropped."""
-    return tuple(dict.fromkeys(str(t).strip().lower() for t in values if str(t).strip()))
+    """Lexicon terms or exception phrases as matched: accents composed (NFC, as texts are), stripped,
+    lower-cased, blanks and repeats dropped."""
+    return tuple(dict.fromkeys(unicodedata.normalize("NFC", str(t)).strip().lower() for t in values if str(t).strip()))
 
 
 def _label(entry: dict, where: str, terms_key: str, parent: str = "", code_key: str = "code") -> Label:
