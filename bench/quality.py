@@ -3,13 +3,15 @@
 Systems: the zero-shot baseline, the trained classifier (trained on our own sample labels only, so
 the dev set is truly held out), the same classifier cross-validated with dev labels added (5 folds
 grouped by Recommendation: figures are on held-out folds only), and the open keyword peer (text2sdg's
-six query systems, voted >= 2 of 6, via ../shared/peers; skipped if absent).
+six query systems, voted >= 2 of 6, via ../shared/peers; skipped if absent). A second table measures
+each part of the classifier (prototypes, lexicon, neighbours, number blocks, goal exemplars) by
+training it without that part, or with that part alone, on the same sample.
 
 Data: ../shared/data/dev (112 English summaries, 30 also in French) and the public SDG
 Classification Benchmark (goal level, scored with its own harness). Nothing is trained or tuned on
 the benchmark's answers.
 
-    python bench/quality.py [--shared ../shared] [--cache bench/.cache]
+    python bench/quality.py [--shared ../shared] [--cache bench/.cache] [--dev-only] [--no-parts]
 """
 from __future__ import annotations
 
@@ -33,6 +35,8 @@ from pipeline.embed import embed_recommendations, recommendation_vectors  # noqa
 from pipeline.evaluate import evaluate, score_sets  # noqa: E402
 from pipeline.ingest import embedding_text, ingest, text_sha256  # noqa: E402
 from pipeline.labels import read_gold  # noqa: E402
+from pipeline.model.classifier import ClassifierConfig  # noqa: E402
+from pipeline.model.features import FEATURE_NAMES  # noqa: E402
 from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
 from pipeline.params import ClassifyParams, load_params  # noqa: E402
@@ -124,6 +128,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
     parser.add_argument("--dev-only", action="store_true", help="skip the peer and the SDG benchmark (quick iteration)")
+    parser.add_argument("--no-parts", action="store_true", help="skip the table that leaves each part out")
     args = parser.parse_args()
     data = args.shared / "data"
     if not data.is_dir():
@@ -168,27 +173,66 @@ def main() -> None:
         have_harness = True
     except ImportError:
         have_harness = False
+    sdg_benchmark = None  # scorer -> macro-F1 on the SDG benchmark, when it can be run
     if bench_path.exists() and have_harness and not args.dev_only:
         texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
         frame = pd.DataFrame({"rec_id": [f"bench-{i}" for i in range(len(texts))], "lang": "en",
                               "title": "", "summary": texts})
         frame["text_sha256"] = [text_sha256("", t) for t in texts]
         vectors = vectors_for(frame, encoder, args.cache)
-        for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
+
+        def sdg_benchmark(scorer) -> float:
             goals = goal_decisions(frame, vectors, scorer, spaces, evidence)
-            results[name]["sdg_benchmark_macro_f1"] = round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
+            return round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
+
+        for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
+            results[name]["sdg_benchmark_macro_f1"] = sdg_benchmark(scorer)
         if peer is not None:
             goals = peer_goals(texts, args.shared)
             results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = round(
                 benchmark_macro_f1(dict(zip(texts, goals))), 4)
 
     print_table(results)
+    if not args.no_parts:
+        results["parts"] = {}
+        for name, features, with_exemplars in PARTS:
+            model = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
+                                     config=ClassifierConfig(features=features),
+                                     exemplars=exemplars if with_exemplars else None).model
+            results["parts"][name] = {"dev": dev_metrics(predict(dev, dev_vectors, model, spaces, evidence), dev_gold)}
+            if sdg_benchmark is not None:
+                results["parts"][name]["sdg_benchmark_macro_f1"] = sdg_benchmark(model)
+        print("\nEach part of the trained classifier (sample only, held out), measured by leaving it out or keeping it alone:\n")
+        print_table(results["parts"], published=False)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     print(f"\n{time.time() - started:.0f} s; full figures in {args.out}")
 
 
-def print_table(results: dict) -> None:
+PROTOTYPES = ("cosine", "cosine_centered", "cosine_gap", "inverse_rank")
+LEXICON = ("lexicon_terms", "lexicon_any")
+ALWAYS = ("label_prior", "context")  # how common a label is, and a target's goal: not parts of their own
+
+
+def _without(*left_out: str) -> tuple[str, ...]:
+    return tuple(f for f in FEATURE_NAMES if f not in left_out)
+
+
+# (name, pair features, trained with the goal exemplars)
+PARTS = (
+    ("all parts (shipped)", FEATURE_NAMES, True),
+    ("prototypes only", PROTOTYPES + ALWAYS, True),
+    ("lexicon only", LEXICON + ALWAYS, True),
+    ("neighbours only", ("neighbour_vote",) + ALWAYS, True),
+    ("without prototypes", _without(*PROTOTYPES), True),
+    ("without lexicon", _without(*LEXICON), True),
+    ("without neighbours", _without("neighbour_vote"), True),
+    ("without number blocks", _without("series"), True),
+    ("without goal exemplars", FEATURE_NAMES, False),
+)
+
+
+def print_table(results: dict, *, published: bool = True) -> None:
     def get(result, *path):
         for key in path:
             if not isinstance(result, dict) or key not in result:
@@ -216,8 +260,9 @@ def print_table(results: dict) -> None:
     print("|" + "---|" * (len(columns) + 1))
     for name, result in results.items():
         print(f"| {name} | " + " | ".join(get(result, *path) for _, path in columns) + " |")
-    print("| published: GPT-4o / SDG Prospector / text2sdg (SDG bench) | " + " | ".join(
-        "0.879 / 0.865 / 0.820" if c == "SDG bench macro-F1" else "" for c, _ in columns) + " |")
+    if published:
+        print("| published: GPT-4o / SDG Prospector / text2sdg (SDG bench) | " + " | ".join(
+            "0.879 / 0.865 / 0.820" if c == "SDG bench macro-F1" else "" for c, _ in columns) + " |")
 
 
 if __name__ == "__main__":

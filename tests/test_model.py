@@ -185,3 +185,15 @@ def test_a_label_without_action_lines_is_unlabelled_for_action_lines_only():
     assert matrices["sdg_goal"].tolist() == [[0, 1], [1, 0]]
     assert labelled(matrices["action_line"]).tolist() == [True, False]
     assert labelled(matrices["sdg_target"]).tolist() == [True, True]
+
+
+def test_a_model_can_leave_features_out_and_is_saved_with_that_choice(tmp_path):
+    """bench/quality.py measures each part of the classifier by training without it."""
+    spaces, inputs, labels = synthetic()
+    config = ClassifierConfig(features=("cosine", "neighbour_vote"), cv_repeats=1)
+    model = WsisClassifier(spaces, config).fit(inputs, labels)
+    assert model.heads_["action_line"].model_.coef_.shape == (1, 2)
+    loaded, _ = load_model(save_model(model, tmp_path / "v", {"version": "v"}))
+    assert loaded.config.features == ("cosine", "neighbour_vote")
+    for name, p in model.predict_proba(inputs).items():
+        assert np.array_equal(p, loaded.predict_proba(inputs)[name])

@@ -18,7 +18,8 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from pipeline.labels import labelled
-from pipeline.model.features import Inputs, language_offsets, neighbour_votes, pair_features, without_language
+from pipeline.model.features import (FEATURE_NAMES, Inputs, language_offsets, neighbour_votes, pair_features,
+                                     without_language)
 from pipeline.model.relevance import RelevanceClassifier
 from pipeline.model.spaces import TAXONOMIES, LabelSpaces
 # Thresholds outside [0.2, 0.8] were chosen by a handful of out-of-fold examples and did not hold up
@@ -72,6 +73,8 @@ class ClassifierConfig:
     exemplar_weight: float = 0.2
     prior_strength: float = 30.0  # pseudo-documents at the mean label frequency (``label_log_priors``)
     max_labels: dict = field(default_factory=lambda: {"action_line": 3, "sdg_goal": 3, "sdg_target": 3})
+    # the pair features the heads read (all by default; bench/quality.py leaves parts out to measure them)
+    features: tuple = FEATURE_NAMES
 
 
 class WsisClassifier:
@@ -171,7 +174,8 @@ class WsisClassifier:
                                 k=self.config.neighbours, exclude=exclude)
         context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None
         series = inputs.series[name] if inputs.series is not None else None
-        return pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context, series)
+        X = pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context, series)
+        return X[:, [FEATURE_NAMES.index(f) for f in self.config.features]]
 
     def _head_proba(self, name: str, X: np.ndarray, n_docs: int) -> np.ndarray:
         return self.heads_[name].predict_proba(X)[:, 1].reshape(n_docs, -1)

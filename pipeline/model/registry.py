@@ -104,7 +104,8 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
         arrays = {key: data[key] for key in data.files}
     codes = {k: tuple(v) for k, v in document["codes"].items()}
     spaces = LabelSpaces(codes, {n: arrays[f"{n}/prototypes"] for n in TAXONOMIES}, arrays["target_goal"])
-    model = WsisClassifier(spaces, ClassifierConfig(**document["config"]))
+    config = document["config"]
+    model = WsisClassifier(spaces, ClassifierConfig(**{**config, "features": tuple(config.get("features", FEATURE_NAMES))}))
     model.train_vectors_ = arrays["train_vectors"]
     model.language_offsets_ = {key.split("/", 1)[1]: value for key, value in arrays.items()
                                if key.startswith("language_offset/")}

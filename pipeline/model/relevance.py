@@ -23,7 +23,10 @@ class RelevanceClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, sample_weight=None):
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
-        self.scaler_ = StandardScaler().fit(X, sample_weight=sample_weight)
+        # A constant feature (a target's goal context is 1 for every action-line pair) can get a weighted
+        # variance of -1e-17; the scaler treats it as constant either way, without the sqrt warning.
+        with np.errstate(invalid="ignore"):
+            self.scaler_ = StandardScaler().fit(X, sample_weight=sample_weight)
         self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter)
         self.model_.fit(self.scaler_.transform(X), y, sample_weight=sample_weight)
         self.classes_ = self.model_.classes_
