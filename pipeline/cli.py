@@ -230,8 +230,9 @@ def train_command(
                                      model_root=models, version=version, metrics_dir=metrics_dir)
     except (LabelFileError, ModelFileError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
-    typer.echo(f"trained on {result.recommendations} Recommendations ({result.documents} texts); "
-               f"cross-validated micro-F1 {result.cv_metrics['cv_micro_f1']} → {folder}")
+    typer.echo(f"trained on {result.recommendations} Recommendations ({result.documents} texts) and, for the SDG "
+               f"heads, {result.exemplar_texts} goal exemplar texts; cross-validated micro-F1 "
+               f"{result.cv_metrics['cv_micro_f1']} → {folder}")
 
 
 @app.command("evaluate")

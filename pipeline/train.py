@@ -48,6 +48,7 @@ class TrainingResult:
     cv_per_label: pd.DataFrame
     pr_curve: pd.DataFrame      # taxonomy, threshold, precision, recall (micro, out-of-fold)
     confusion: pd.DataFrame     # gold primary line vs out-of-fold top line, one row per document
+    exemplar_texts: int = 0     # goal exemplar texts the SDG heads also learned from
 
 
 def training_data_hash(recommendations: pd.DataFrame, gold: dict[str, GoldLabel]) -> str:
@@ -103,7 +104,8 @@ def train_classifier(recommendations: pd.DataFrame, vectors: np.ndarray, gold: d
     return TrainingResult(model, int(rows.sum()), recs["rec_id"][rows].nunique(), training_data_hash(recs, gold),
                           {"cv_micro_f1": cv}, per_label_metrics(decided, labels, spaces.codes),
                           pr_curve(proba, labels),
-                          primary_confusion(recs[rows].reset_index(drop=True), gold, proba["action_line"], spaces))
+                          primary_confusion(recs[rows].reset_index(drop=True), gold, proba["action_line"], spaces),
+                          int((~rows).sum()))
 
 
 def pr_curve(proba: dict[str, np.ndarray], labels: dict[str, np.ndarray]) -> pd.DataFrame:
