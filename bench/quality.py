@@ -202,7 +202,8 @@ def main() -> None:
             results["parts"][name] = {"dev": dev_metrics(predict(dev, dev_vectors, model, spaces, evidence), dev_gold)}
             if sdg_benchmark is not None:
                 results["parts"][name]["sdg_benchmark_macro_f1"] = sdg_benchmark(model)
-        print("\nEach part of the trained classifier (sample only, held out), measured by leaving it out or keeping it alone:\n")
+        print("\nEach part of the trained classifier (sample only, held out), "
+              "measured by leaving it out or keeping it alone:\n")
         print_table(results["parts"], published=False)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")

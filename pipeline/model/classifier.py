@@ -9,6 +9,10 @@ out-of-fold probabilities come from ``cv_repeats`` differently shuffled group fo
 threshold is the middle of the grid points within ``PLATEAU`` of the best F1: with one split and the
 exact peak, which few examples fell in which fold moved thresholds by 0.05-0.1 between trainings on
 nearly the same data.
+
+Training documents without action lines are goal exemplars (short texts on each SDG's subjects, from the
+taxonomy): they teach the SDG heads only, at ``exemplar_weight``, and leave everything the action lines
+learn as it would be without them.
 """
 from __future__ import annotations
 
@@ -63,7 +67,8 @@ class ClassifierConfig:
     C: float = 1.0
     neighbours: int = 7
     folds: int = 5
-    cv_repeats: int = 8  # with 3, removing one French lexicon word moved four action-line thresholds; with 8, one
+    # with 3 repeats, dropping one French lexicon word moved four action-line thresholds; with 8, C11's only
+    cv_repeats: int = 8
     min_positives_for_own_threshold: int = 8
     # A goal exemplar's weight in the SDG heads against a Recommendation's 1. The 340 exemplar texts at
     # full weight taught the goal head to trust closeness to a goal's description, which general text

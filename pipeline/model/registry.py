@@ -105,7 +105,8 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
     codes = {k: tuple(v) for k, v in document["codes"].items()}
     spaces = LabelSpaces(codes, {n: arrays[f"{n}/prototypes"] for n in TAXONOMIES}, arrays["target_goal"])
     config = document["config"]
-    model = WsisClassifier(spaces, ClassifierConfig(**{**config, "features": tuple(config.get("features", FEATURE_NAMES))}))
+    features = tuple(config.get("features", FEATURE_NAMES))  # a list in JSON
+    model = WsisClassifier(spaces, ClassifierConfig(**{**config, "features": features}))
     model.train_vectors_ = arrays["train_vectors"]
     model.language_offsets_ = {key.split("/", 1)[1]: value for key, value in arrays.items()
                                if key.startswith("language_offset/")}
