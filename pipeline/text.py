@@ -70,15 +70,17 @@ LEMMA_ONLY = {
     "en": frozenset({"integrity", "custom", "activity", "diversity", "community", "conversation", "income",
                      "digitization", "direct", "consumer"}),
     "fr": frozenset({"formateur", "génération", "compteur", "traite", "activité", "conduite", "continu",
-                     "conformité", "adressage"}),
+                     "conformité", "adressage", "chiffre"}),
 }
 # English domain nouns in -ing whose lookup lemma is an everyday verb, matched only as written: C6's
 # "addressing" is lemmatised "address", and "This Recommendation addresses..." opens hundreds of
 # summaries (of 356 in-force summaries with a word of the family, 55 say "addressing"); "naming" is
 # "name", "pricing" "price" ("at the price of"), "licensing" "license". French "conformément à" (in
 # accordance with) and "adressé" are the same trap for "conformité" and "adressage" (``LEMMA_ONLY``),
-# as "consumes" is for "consumer".
-AS_WRITTEN = {"en": frozenset({"addressing", "naming", "pricing", "licensing"})}
+# as "consumes" is for "consumer". The same holds the other way round: a word spelled like a lexicon
+# stem but meaning something else is kept apart by its own lemma or form, as "chiffres" (digits, in every
+# numbering plan) from "chiffrement" and a battery "charger" from C6's "charging".
+AS_WRITTEN = {"en": frozenset({"addressing", "naming", "pricing", "licensing", "charger", "chargers"})}
 
 
 @lru_cache(maxsize=200_000)

@@ -101,3 +101,16 @@ def test_decomposed_accents_match_like_composed_ones():
     sents, hits = matcher.find(decomposed)
     assert {h.term for h in hits} == {"sécurité", "énergie renouvelable"}
     assert sents == [text]  # evidence sentences come back composed
+
+
+def test_digits_and_battery_chargers_are_not_encryption_and_charging():
+    from pipeline.classify import EvidenceFinder
+    from pipeline.taxonomy import load_taxonomy
+
+    finder = EvidenceFinder(load_taxonomy())
+    assert "action_line:C5" not in finder.find("Un code d'identification à trois chiffres.", "fr").labels
+    assert "action_line:C5" in finder.find("Les messages sont chiffrés ; le chiffrement est obligatoire.", "fr").labels
+    assert "action_line:C6" not in finder.find("A universal charger for mobile terminals.", "en").labels
+    assert finder.find("Charging and charges for roaming calls.", "en").labels["action_line:C6"][0][0] == "charging"
+    assert "action_line:C9" in finder.find("Profils d'accessibilité pour les systèmes de TVIP.", "fr").labels
+    assert "action_line:C6" not in finder.find("La conformité aux limites d'exposition.", "fr").labels
