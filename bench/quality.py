@@ -181,16 +181,16 @@ def main() -> None:
         frame["text_sha256"] = [text_sha256("", t) for t in texts]
         vectors = vectors_for(frame, encoder, args.cache)
 
-        def sdg_benchmark(scorer) -> float:
-            goals = goal_decisions(frame, vectors, scorer, spaces, evidence)
+        def score(goals: list[set[str]]) -> float:
             return round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
+
+        def sdg_benchmark(scorer) -> float:
+            return score(goal_decisions(frame, vectors, scorer, spaces, evidence))
 
         for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
             results[name]["sdg_benchmark_macro_f1"] = sdg_benchmark(scorer)
         if peer is not None:
-            goals = peer_goals(texts, args.shared)
-            results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = round(
-                benchmark_macro_f1(dict(zip(texts, goals))), 4)
+            results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = score(peer_goals(texts, args.shared))
 
     print_table(results)
     if not args.no_parts:

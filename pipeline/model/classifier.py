@@ -125,11 +125,9 @@ class WsisClassifier:
     def _cross_validated_thresholds(self, inputs: Inputs, labels: dict[str, np.ndarray]):
         """Thresholds on the out-of-fold probabilities of every repeat, stacked; the probabilities kept
         (``cv_probabilities_``) are each document's mean over the repeats."""
-        n_groups = len(np.unique(inputs.groups))
-        folds = min(self.config.folds, n_groups)
         oof = {name: np.zeros((self.config.cv_repeats, *labels[name].shape)) for name in TAXONOMIES}
         for repeat in range(self.config.cv_repeats):
-            for train, test in group_folds(inputs.groups, labelled(labels["action_line"]), folds, repeat):
+            for train, test in group_folds(inputs.groups, labelled(labels["action_line"]), self.config.folds, repeat):
                 fold = WsisClassifier(self.spaces, self.config)
                 fold._fit_heads(inputs.subset(train), {k: v[train] for k, v in labels.items()})
                 for name, proba in fold.predict_proba(inputs.subset(test)).items():
