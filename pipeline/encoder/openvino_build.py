@@ -1,13 +1,17 @@
 """Compile ``models/encoder`` for OpenVINO: an fp32 IR and a calibrated int8 IR, pooling included.
 
 Why at build time: quantization needs calibration data and a minute of CPU; a run should only load.
-The int8 recipe (``RECIPE``) is NNCF post-training quantization for transformers, calibrated on the
-bundled bilingual sample's summaries (``passage:``) and the taxonomy's label descriptions (``query:``),
+The int8 recipe (``RECIPE``) is NNCF post-training quantization for transformers, calibrated on a frozen
+bilingual calibration set (``data/raw/calibration``: the first 128 Recommendations of our sample, as
+they were when the recipe was chosen) as ``passage:`` and the taxonomy's label descriptions (``query:``),
 with SmoothQuant at alpha 0.75 and the FFN output projection of a few layers left in fp32 (see
 ``openvino_runtime`` and ``_quantize``). Each IR folder gets a
 BUILD.json with the sha256 of what was written; that hash is part of ``Encoder.version``, so a rebuilt
 IR never serves vectors cached from another. Folders are written beside their target and renamed into
-place; an existing build of the same encoder, recipe and calibration is left as it is.
+place; an existing build of the same encoder, recipe and calibration is left as it is. The calibration
+set is frozen rather than the training sample itself because every change to it changes the encoder's
+version, and with it every cached vector: adding labelled Recommendations to the sample must not force
+a re-embedding of the catalogue.
 
     python -m pipeline.encoder.openvino_build models/encoder [CALIBRATION_INPUT...]
 """
@@ -33,11 +37,11 @@ SMOOTH_QUANT_ALPHA = 0.75
 RECIPE = f"int8-sq{SMOOTH_QUANT_ALPHA}-ffnout-fp32-{'.'.join(map(str, FP32_FFN_OUT_LAYERS))}-minmax-v3"
 FP32_RECIPE = "fp32-v1"
 CALIBRATION_BATCH = 4
-DEFAULT_CALIBRATION = ("data/raw/sample",)
+DEFAULT_CALIBRATION = ("data/raw/calibration",)
 
 
 def calibration_texts(inputs: Sequence[str | Path]) -> list[str]:
-    """Prefixed texts as the encoder will see them: sample summaries and label descriptions."""
+    """Prefixed texts as the encoder will see them: calibration summaries and label descriptions."""
     from pipeline.ingest import embedding_text, ingest
     from pipeline.taxonomy import LANGS, load_taxonomy
 

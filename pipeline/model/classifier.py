@@ -35,10 +35,10 @@ PLATEAU = 0.02  # F1 within this of the best counts as equally good (see ``_choo
 def label_log_priors(labels: np.ndarray, strength: float) -> np.ndarray:
     """Each label's log frequency in the (n_docs, n_labels) training labels, shrunk toward the mean
     label frequency as if ``strength`` more documents had been labelled at that mean. A goal that none
-    of our 128 sample summaries carries is rare in ITU-T work, not impossible: unshrunk, its prior
-    alone kept the goal head from assigning it to a text plainly about it. 30 raised macro-F1 on the
-    official SDG indicators (a development proxy for general text) from 0.58 to 0.61 and left the
-    held-out dev figures as they were; 100 began to cost dev goal F1."""
+    of our sample summaries carries (there were 128 when this was chosen) is rare in ITU-T work, not
+    impossible: unshrunk, its prior alone kept the goal head from assigning it to a text plainly about
+    it. 30 raised macro-F1 on the official SDG indicators (a development proxy for general text) from
+    0.58 to 0.61 and left the held-out dev figures as they were; 100 began to cost dev goal F1."""
     n, counts = len(labels), labels.sum(axis=0)
     mean_rate = counts.mean() / max(n, 1)
     return np.log((counts + strength * mean_rate + 0.5) / (n + strength + 1.0))
