@@ -64,13 +64,14 @@ SUFFIXES = {
 MIN_STEM = 5
 # Lexicon words whose derivational family holds a false friend, matched by their lemma alone: the
 # stem would take "integrated" for "integrity", "incoming" for "income", "customer" for "customs",
-# "format" for "formateur", "conduit" (a digital path) for "conduite", "traitement" for "traite".
+# "format" for "formateur", "conduit" (a digital path) for "conduite", "traitement" for "traite",
+# "settles" for "settlement", and French "autorise" (allows) for "autorisation".
 # Found by matching every word of the in-force catalogue and of our sample against the lexicons.
 LEMMA_ONLY = {
     "en": frozenset({"integrity", "custom", "activity", "diversity", "community", "conversation", "income",
-                     "digitization", "direct", "consumer"}),
+                     "digitization", "direct", "consumer", "settlement"}),
     "fr": frozenset({"formateur", "génération", "compteur", "traite", "activité", "conduite", "continu",
-                     "conformité", "adressage", "chiffre"}),
+                     "conformité", "adressage", "chiffre", "autorisation"}),
 }
 # English domain nouns in -ing whose lookup lemma is an everyday verb, matched only as written: C6's
 # "addressing" is lemmatised "address", and "This Recommendation addresses..." opens hundreds of
