@@ -55,8 +55,8 @@ def test_every_numerics_has_its_own_cache_key():
                 for r, p in [("torch", "fp32"), ("torch", "bf16"), ("openvino", "fp32"), ("openvino", "int8")]}
     assert len(versions) == 4
     legacy = Encoder(ENCODER_DIR, precision="bf16", runtime="torch")
-    assert legacy.version == f"{legacy.build_info['name']}@{legacy.build_info['fingerprint']}-bf16-512"
-    assert Encoder(ENCODER_DIR, precision="int8", runtime="openvino", max_tokens=256).version.endswith("-256")
+    assert legacy.version == f"{legacy.build_info['name']}@{legacy.build_info['fingerprint']}-bf16-512-w16"
+    assert Encoder(ENCODER_DIR, precision="int8", runtime="openvino", max_tokens=256).version.endswith("-256-w16")
 
 
 @pytest.mark.parametrize("runtime,precision", [("torch", "int8"), ("openvino", "bf16"), ("onnx", "fp32")])
@@ -80,8 +80,20 @@ def test_plan_sorts_by_tokens_and_keeps_each_batch_within_budget():
     assert widths == sorted(widths)
     for batch in plan:
         assert len(batch) <= 4
-        assert len(batch) == 1 or len(batch) * max(lengths[i] for i in batch) <= 100
+        assert len({encoder.width(lengths[i]) for i in batch}) == 1  # one padded width per batch
+        assert len(batch) == 1 or len(batch) * encoder.width(lengths[batch[0]]) <= 100
     assert [4] in [b.tolist() for b in plan]  # longer than the budget: alone
+    assert [encoder.width(n) for n in (1, 16, 17, 200, 512)] == [16, 16, 32, 208, 512]
+
+
+def test_a_texts_vector_does_not_depend_on_its_batch(sample_texts):
+    """Padded to a width of its own, a text gets the same vector alone as among others (int8 results
+    moved with the padded width, so a cache filled over several runs differed from a fresh run's)."""
+    texts = sample_texts[:24]
+    encoder = Encoder(ENCODER_DIR, precision="int8", runtime="openvino")
+    together = encoder.encode(texts)
+    alone = np.stack([encoder.encode([t])[0] for t in texts])
+    assert np.array_equal(together, alone)
 
 
 def test_a_small_call_is_split_for_the_streams_whatever_their_number():

@@ -10,6 +10,13 @@ characters) and should stay small enough for its activations to live in cache (a
 ``batch_tokens`` padded tokens per batch: long summaries travel in small batches, short ones in large).
 The runtime (``pipeline.encoder.runtimes``) does the products; this class owns tokenization, batching
 and the cache key.
+
+Why every text is padded to a multiple of ``PAD_MULTIPLE`` tokens, and a batch holds texts of one such
+width only: the padded width, although masked out, changes the int8 results slightly (up to 1e-3 in a
+vector component, for about one text in thirty). With batches padded to their longest text, a text's
+vector depended on the texts it happened to be batched with, so a store filled over several runs held
+vectors that a fresh run did not reproduce, and the classifier trained from it differed from a fresh
+clone's under the same model version. Now a text's width, and so its vector, depends on the text alone.
 """
 from __future__ import annotations
 
@@ -24,6 +31,7 @@ import numpy as np
 Role = Literal["passage", "query"]
 Precision = Literal["fp32", "bf16", "int8"]
 PAD_ID = 1  # XLM-R's <pad>; masked out, so only its position in the batch matters
+PAD_MULTIPLE = 16  # each text is padded to the next multiple of this (see the module docstring)
 MIN_BATCHES = 4  # a small call is split at least this far, to keep up to four inference streams busy
 
 
@@ -58,11 +66,12 @@ class Encoder:
     def version(self) -> str:
         """Identifies what produced a vector: the weights, the runtime's numerics and the truncation length.
 
-        The torch runtime keeps the key it always had; another runtime adds its tag (recipe and IR hash).
+        Another runtime than torch adds its tag (recipe and IR hash); ``-w16`` is the padding rule
+        (``PAD_MULTIPLE``), which changed the vectors when it came.
         """
         base = f"{self.build_info['name']}@{self.build_info['fingerprint']}"
         tag = self._runtime_tag()
-        return f"{base}-{tag + '-' if tag else ''}{self.precision}-{self.max_tokens}"
+        return f"{base}-{tag + '-' if tag else ''}{self.precision}-{self.max_tokens}-w{PAD_MULTIPLE}"
 
     def _runtime_tag(self) -> str:
         from pipeline.encoder.runtimes import get_runtime
@@ -86,21 +95,27 @@ class Encoder:
         self._load()
         return [encoding.ids for encoding in self._tokenizer.encode_batch([f"{role}: {t}" for t in texts])]
 
+    def width(self, length: int) -> int:
+        """The padded width of a text of ``length`` tokens: the next multiple of ``PAD_MULTIPLE``."""
+        return min(-(-length // PAD_MULTIPLE) * PAD_MULTIPLE, max(self.max_tokens, length))
+
     def plan(self, lengths: Sequence[int]) -> list[np.ndarray]:
-        """Batches of positions, shortest texts first, each within ``batch_tokens`` padded tokens and
-        ``batch_size`` texts (a text longer than the budget goes alone).
+        """Batches of positions, shortest texts first, each of texts of one padded width (``width``),
+        within ``batch_tokens`` padded tokens and ``batch_size`` texts (a text wider than the budget goes
+        alone).
 
         A call with few texts (one document's sentences) is still cut into batches of at most
         ``ceil(n / MIN_BATCHES)`` texts so that every inference stream has work. The plan depends on the texts alone, never on the
         number of streams or workers: that is what keeps every engine's vectors the same.
         """
         order = np.argsort(np.asarray(lengths), kind="stable")
+        widths = [self.width(n) for n in lengths]
         batch_size = min(self.batch_size, max(1, -(-len(order) // MIN_BATCHES)))
         batches, start = [], 0
         while start < len(order):
-            stop = start + 1
-            while (stop < len(order) and stop - start < batch_size
-                   and (stop - start + 1) * lengths[order[stop]] <= self.batch_tokens):
+            stop, width = start + 1, widths[order[start]]
+            while (stop < len(order) and stop - start < batch_size and widths[order[stop]] == width
+                   and (stop - start + 1) * width <= self.batch_tokens):
                 stop += 1
             batches.append(order[start:stop])
             start = stop
@@ -115,7 +130,8 @@ class Encoder:
         lengths = [len(x) for x in ids]
         plan = self.plan(lengths)
         out = np.zeros((len(texts), self._model.hidden_size), np.float32)
-        for positions, vectors in zip(plan, self._model.embed(_padded(ids, lengths, plan))):
+        batches = _padded(ids, lengths, plan, [self.width(lengths[p[0]]) for p in plan])
+        for positions, vectors in zip(plan, self._model.embed(batches)):
             out[positions] = vectors
         return out
 
@@ -137,9 +153,11 @@ def load_tokenizer(path: Path, max_tokens: int):
     return tokenizer
 
 
-def _padded(ids: list[list[int]], lengths: list[int], plan: list[np.ndarray]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    for positions in plan:
-        width = max(lengths[i] for i in positions)
+def _padded(ids: list[list[int]], lengths: list[int], plan: list[np.ndarray],
+            widths: Sequence[int] | None = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Each batch as (input ids, attention mask), padded to its width (default: its longest text)."""
+    for k, positions in enumerate(plan):
+        width = widths[k] if widths is not None else max(lengths[i] for i in positions)
         input_ids = np.full((len(positions), width), PAD_ID, np.int64)
         mask = np.zeros((len(positions), width), np.int64)
         for row, i in enumerate(positions):
