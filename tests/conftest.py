@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,12 @@ SAMPLE = ROOT / "data" / "raw" / "sample"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
 ENCODER_DIR = ROOT / "models" / "encoder"
+
+
+def word_runs(text: str, n: int) -> set[tuple[str, ...]]:
+    """Every run of ``n`` consecutive words, lower-cased: what "our own words" tests compare."""
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,12 @@
 """The bundled sample corpus is the demo's input and the tests' fixture: check it is what we promise."""
 import json
-import re
 
 import pandas as pd
 
 from pipeline.ingest import ingest
 from pipeline.study_groups import CURRENT
 from pipeline.taxonomy import ACTION_LINES, load_taxonomy
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, word_runs
 
 
 def test_sample_is_bilingual_and_spans_every_study_group():
@@ -41,19 +40,15 @@ def test_sample_is_not_the_dev_set(shared):
     assert not dev_numbers & set(sample["number"])
 
 
-def _runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-
 
 def test_sample_summaries_are_our_own_words(shared):
     """No English sample summary shares a run of 10 words with any official abstract in the catalogue
     (shorter runs are names: "the UN Convention on the Rights of Persons with Disabilities")."""
     catalogue = pd.read_csv(shared / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv", dtype=str)
-    official = set().union(*(_runs(text, 10) for text in catalogue["abstract_en"].dropna()))
+    official = set().union(*(word_runs(text, 10) for text in catalogue["abstract_en"].dropna()))
     sample = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str)
     english = sample[sample["lang"] == "en"]
-    copied = [rec_id for rec_id, summary in zip(english["rec_id"], english["summary"]) if _runs(summary, 10) & official]
+    copied = [rec_id for rec_id, summary in zip(english["rec_id"], english["summary"]) if word_runs(summary, 10) & official]
     assert not copied
 
 

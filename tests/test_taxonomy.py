@@ -1,8 +1,7 @@
-import re
-
 import pandas as pd
 
 from pipeline.taxonomy import ACTION_LINES, LANGS, load_taxonomy
+from tests.conftest import word_runs
 
 
 def test_every_label_is_bilingual_and_complete():
@@ -55,21 +54,16 @@ def test_a_number_block_is_evidence_the_trained_model_uses():
     assert finder.find("Same text.", "en").series == frozenset()
 
 
-def _runs(text: str, n: int) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
-
-
 def test_descriptions_are_our_own_words(shared):
     """No description shares 8 consecutive words with the official UN target wording."""
     official = pd.read_csv(shared / "data" / "sdg-taxonomy" / "sdg_targets_en_fr.csv")
     runs = set()
     for text in pd.concat([official["title_en"], official["title_fr"]]):
-        runs |= _runs(text, 8)
+        runs |= word_runs(text, 8)
     taxonomy = load_taxonomy()
     for label in taxonomy.goals + taxonomy.targets + taxonomy.action_lines:
         for lang in LANGS:
-            assert not (_runs(label.description[lang], 8) & runs), (label.code, lang)
+            assert not (word_runs(label.description[lang], 8) & runs), (label.code, lang)
 
 
 def test_official_targets_match_ours(shared):
@@ -133,7 +127,7 @@ def test_exemplars_are_our_own_words(shared):
         if (data / name).exists():
             frame = pd.read_csv(data / name, dtype=str)
             texts += [t for c in columns for t in frame[c].dropna()]
-    runs = set().union(*(_runs(t, 8) for t in texts))
+    runs = set().union(*(word_runs(t, 8) for t in texts))
     for exemplar in load_taxonomy().exemplars:
         for lang in LANGS:
-            assert not (_runs(exemplar.text[lang], 8) & runs), (exemplar.id, lang)
+            assert not (word_runs(exemplar.text[lang], 8) & runs), (exemplar.id, lang)
