@@ -163,13 +163,14 @@ class WsisClassifier:
     # -- scoring ---------------------------------------------------------------------------------
     def _neutral(self, inputs: Inputs) -> np.ndarray:
         """Document vectors without their language's offset: what documents are compared with other
-        documents by (the neighbour votes). Label prototypes need no such step, being the mean of an
-        English and a French text; measured against them, removing the offset cost general text."""
+        documents by (the neighbour votes), and with the action lines' prototypes. The SDG prototypes
+        are compared with the vectors as they are: for them, removing the offset cost general text
+        (bench/RESULTS.md)."""
         return without_language(inputs.vectors, inputs.langs, self.language_offsets_)
 
     def _features(self, name: str, inputs: Inputs, neutral: np.ndarray, *, exclude=None,
                   goal_proba=None) -> np.ndarray:
-        cosines = self.spaces.similarity(name, inputs.vectors)
+        cosines = self.spaces.similarity(name, neutral if name == "action_line" else inputs.vectors)
         unlabelled = ~labelled(self.train_labels_[name])  # they have no vote here
         if unlabelled.any():
             exclude = unlabelled[None, :] if exclude is None else exclude | unlabelled[None, :]
