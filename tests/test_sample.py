@@ -40,7 +40,6 @@ def test_sample_is_not_the_dev_set(shared):
     assert not dev_numbers & set(sample["number"])
 
 
-
 def test_sample_summaries_are_our_own_words(shared):
     """No English sample summary shares a run of 10 words with any official abstract in the catalogue
     (shorter runs are names: "the UN Convention on the Rights of Persons with Disabilities")."""
