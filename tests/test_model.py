@@ -146,6 +146,28 @@ def test_the_language_offset_is_removed_so_translations_meet():
     assert np.array_equal(without_language(vectors[:1], np.array(["de"]), offsets), vectors[:1])
 
 
+def test_each_language_votes_apart_so_one_cannot_crowd_out_the_other():
+    """French training texts that happen to sit nearer a document than any English one (a matter of
+    style, not subject) take all its votes in one pool; voting by language, each language's nearest
+    neighbours carry half."""
+    from pipeline.model.features import neighbour_votes
+
+    doc = np.array([[1.0, 0.0]])
+    angles = np.array([0.05, 0.06, 0.07, 0.30, 0.31, 0.32])  # the French three are the nearest
+    train = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    langs = np.array(["fr", "fr", "fr", "en", "en", "en"])
+    labels = np.array([[1, 0]] * 3 + [[0, 1]] * 3)  # French neighbours say one label, English the other
+    one_pool = neighbour_votes(doc, train, labels, k=3)
+    by_language = neighbour_votes(doc, train, labels, k=3, train_langs=langs)
+    assert np.allclose(one_pool, [[1.0, 0.0]])
+    assert np.allclose(by_language, [[0.5, 0.5]])
+    # a pool with every member hidden (the document's own versions) does not dilute the other
+    hidden = np.array([[True, True, True, False, False, False]])
+    assert np.allclose(neighbour_votes(doc, train, labels, k=3, exclude=hidden, train_langs=langs), [[0.0, 1.0]])
+    # one language only: the same votes as one pool
+    assert np.array_equal(neighbour_votes(doc, train, labels, k=3, train_langs=np.array(["en"] * 6)), one_pool)
+
+
 def test_goal_exemplars_teach_the_sdg_heads_and_leave_action_lines_alone():
     """Documents without action lines (goal exemplars) are unlabelled for action lines: the action-line
     head, its thresholds and the Recommendations' folds are what they were without them, while the goal

@@ -30,7 +30,8 @@ Not for: texts other than standards summaries, languages other than English and 
 Pair-feature relevance model: cosine similarity of the summary to each label's bilingual description
 (multilingual-e5-small, `{metadata.get('encoder_version', '?')}`), the label's rank, lemmatised lexicon
 terms, nearest labelled neighbours and label priors, fed to one logistic-regression head per taxonomy;
-neighbours and action-line prototypes are compared without each language's offset;
+neighbours and action-line prototypes are compared without each language's offset, and each language's
+neighbours vote apart, with equal weight;
 SDG targets are scored in the context of their goal; per-label thresholds by grouped cross-validation.
 Parameters: `{metadata.get('config', {})}`.
 

@@ -105,6 +105,7 @@ class WsisClassifier:
         self.language_offsets_ = language_offsets(inputs.vectors[recommendations], langs)
         neutral = self._neutral(inputs)
         self.train_vectors_ = neutral.copy()
+        self.train_langs_ = None if inputs.langs is None else inputs.langs.copy()
         self.train_labels_ = {k: v.astype(np.int8) for k, v in labels.items()}
         self.priors_ = {k: label_log_priors(v[recommendations], self.config.prior_strength) for k, v in labels.items()}
         weights = np.where(recommendations, 1.0, self.config.exemplar_weight)
@@ -176,7 +177,7 @@ class WsisClassifier:
         if unlabelled.any():
             exclude = unlabelled[None, :] if exclude is None else exclude | unlabelled[None, :]
         votes = neighbour_votes(neutral, self.train_vectors_, self.train_labels_[name],
-                                k=self.config.neighbours, exclude=exclude)
+                                k=self.config.neighbours, exclude=exclude, train_langs=self.train_langs_)
         context = goal_proba[:, self.spaces.target_goal] if name == "sdg_target" else None
         series = inputs.series[name] if inputs.series is not None else None
         X = pair_features(cosines, inputs.lexicon[name], votes, self.priors_[name], context, series)

@@ -45,6 +45,8 @@ def save_model(model: WsisClassifier, folder: Path, metadata: dict,
     arrays: dict[str, np.ndarray] = {"train_vectors": model.train_vectors_,
                                      "target_goal": model.spaces.target_goal}
     arrays |= {f"language_offset/{lang}": offset for lang, offset in model.language_offsets_.items()}
+    if model.train_langs_ is not None:
+        arrays["train_langs"] = model.train_langs_.astype(str)
     for name in TAXONOMIES:
         head = model.heads_[name]
         arrays |= {
@@ -108,6 +110,7 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
     features = tuple(config.get("features", FEATURE_NAMES))  # a list in JSON
     model = WsisClassifier(spaces, ClassifierConfig(**{**config, "features": features}))
     model.train_vectors_ = arrays["train_vectors"]
+    model.train_langs_ = arrays.get("train_langs")  # absent: trained without languages, one pool of votes
     model.language_offsets_ = {key.split("/", 1)[1]: value for key, value in arrays.items()
                                if key.startswith("language_offset/")}
     model.train_labels_ = {n: arrays[f"{n}/train_labels"] for n in TAXONOMIES}
