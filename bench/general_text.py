@@ -1,0 +1,123 @@
+"""Development measures for general SDG text: what the goal heads are chosen on, never the SDG benchmark.
+
+The SDG benchmark is for measuring only. Changes to the SDG heads are judged on the held-out dev set
+(ITU-T summaries, bench/quality.py) and on two measures of general text, printed side by side:
+
+- indicators: the 231 official SDG indicator titles in ../shared/data/sdg-taxonomy, English and French,
+  each labelled with its goal; goal macro-F1. Short and formulaic; our target descriptions paraphrase
+  the topics they measure, so they flatter the goal-description similarity.
+- report-style exemplars, held out: our report-style goal exemplars (letters k-z) split in two by
+  alternate letters (k, m, o, ... and l, n, p, ...); the classifier learns from the short exemplars and one half and is scored on the
+  other half, then the other way round; goal macro-F1 over both halves. Written by the same hands as
+  the training half, so it flatters them: it says whether the heads learn from such texts, not how well
+  they read a stranger's.
+
+Rows: the classifier with the short exemplars only, and with the report-style ones too (shipped).
+
+    python bench/general_text.py [--shared ../shared] [--cache bench/.cache]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.metrics import f1_score
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from quality import goal_decisions, vectors_for  # noqa: E402
+
+from pipeline.classify import EvidenceFinder  # noqa: E402
+from pipeline.ingest import ingest, text_sha256  # noqa: E402
+from pipeline.labels import read_gold  # noqa: E402
+from pipeline.model.spaces import build_label_spaces  # noqa: E402
+from pipeline.params import load_params  # noqa: E402
+from pipeline.stages import make_encoder  # noqa: E402
+from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.train import Exemplars, embed_exemplars, train_classifier  # noqa: E402
+
+LANGS = ("en", "fr")
+
+
+def goal_macro_f1(goals: list[set[str]], truth: list[set[str]], codes: tuple[str, ...]) -> float:
+    Y = np.array([[c in t for c in codes] for t in truth])
+    P = np.array([[c in g for c in codes] for g in goals])
+    return float(f1_score(Y, P, average="macro", zero_division=0))
+
+
+def subset(exemplars: Exemplars, keep: np.ndarray) -> Exemplars:
+    documents = exemplars.documents[keep].reset_index(drop=True)
+    ids = set(documents["rec_id"])
+    return Exemplars(documents, exemplars.vectors[keep], {k: v for k, v in exemplars.gold.items() if k in ids})
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
+    parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
+    args = parser.parse_args()
+    indicators_csv = args.shared / "data" / "sdg-taxonomy" / "sdg_indicators_en_fr.csv"
+    if not indicators_csv.exists():
+        sys.exit(f"{indicators_csv} not found: this benchmark needs ../shared")
+
+    taxonomy = load_taxonomy()
+    encoder = make_encoder(ROOT.parent / "models" / "encoder", load_params(ROOT.parent / "params.yaml"))
+    spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=args.cache)
+    evidence = EvidenceFinder(taxonomy)
+    codes = spaces.codes["sdg_goal"]
+    sample = ingest([ROOT.parent / "data" / "raw" / "sample" / "recommendations.csv"]).recommendations
+    sample_gold = read_gold(ROOT.parent / "data" / "labels" / "sample.jsonl", taxonomy)
+    sample_vectors = vectors_for(sample, encoder, args.cache)
+    exemplars = embed_exemplars(taxonomy, store_root=args.cache, encoder=encoder)
+
+    indicators = (pd.read_csv(indicators_csv, dtype=str).dropna(subset=["title_en", "title_fr"])
+                  .drop_duplicates("indicator"))
+    indicator_sets = {}
+    for lang in LANGS:
+        texts = indicators[f"title_{lang}"].tolist()
+        frame = pd.DataFrame({"rec_id": [f"indicator-{lang}-{i}" for i in indicators["indicator"]], "lang": lang,
+                              "title": "", "summary": texts, "text_sha256": [text_sha256("", t) for t in texts]})
+        indicator_sets[lang] = (frame, vectors_for(frame, encoder, args.cache))
+    indicator_goals = [{str(g)} for g in indicators["goal"]]
+
+    letter = exemplars.documents["rec_id"].str.extract(r"exemplar:\d+([a-z])$")[0].to_numpy()
+    order = np.array([ord(x) - ord("k") for x in letter])
+    short, halves = order < 0, ((order >= 0) & (order % 2 == 0), (order >= 0) & (order % 2 == 1))
+
+    def train(keep: np.ndarray):
+        return train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
+                                exemplars=subset(exemplars, keep)).model
+
+    def on_indicators(model) -> list[float]:
+        return [goal_macro_f1(goal_decisions(*indicator_sets[lang], model, spaces, evidence), indicator_goals, codes)
+                for lang in LANGS]
+
+    def on_reports(models) -> list[float]:
+        """``models[i]`` is scored on half ``i`` of the report-style exemplars."""
+        out = []
+        for lang in LANGS:
+            goals, truth = [], []
+            for model, half in zip(models, halves):
+                keep = half & (exemplars.documents["lang"] == lang).to_numpy()
+                held = subset(exemplars, keep)
+                goals += goal_decisions(held.documents, held.vectors, model, spaces, evidence)
+                truth += [{t.split(".")[0] for t in held.gold[r].sdg_targets} for r in held.documents["rec_id"]]
+            out.append(goal_macro_f1(goals, truth, codes))
+        return out
+
+    before = train(short)
+    rows = {"short exemplars only": on_indicators(before) + on_reports([before, before]),
+            "short + report-style exemplars (shipped)": on_indicators(train(short | halves[0] | halves[1]))
+            + on_reports([train(short | halves[1]), train(short | halves[0])])}
+    print("| exemplars | indicators EN | indicators FR | report-style held out EN | report-style held out FR |")
+    print("|---|---|---|---|---|")
+    for name, figures in rows.items():
+        print(f"| {name} | " + " | ".join(f"{f:.3f}" for f in figures) + " |")
+
+
+if __name__ == "__main__":
+    main()
