@@ -19,18 +19,20 @@ def _invoke(*args):
 
 
 def test_review_fill_train_improves_on_held_out(tmp_path, embedding_store):
-    """On every fourth of the sample's Recommendations (76): a third held out, half the rest seeds, half
-    reviewed (25 of them). Small on purpose: the loop matters most when labels are few."""
+    """On the sample (304 Recommendations): a third held out (102), every eighth of the rest seeds (26),
+    and 50 reviewed. Few seeds on purpose: the loop matters most when labels are few. A large held-out
+    set because on 26 (every fourth Recommendation, 25 seeds, 25 reviewed) one decision is 0.01-0.02 of
+    micro-F1: over the four such subsets the loop gained -0.010, +0.050, -0.012 and +0.042; here it gained
+    +0.025, +0.023 and +0.041 over three choices of seeds."""
     texts = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str, keep_default_na=False)
-    chosen = sorted(texts["rec_id"].unique())[::4]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    texts[texts["rec_id"].isin(chosen)].to_csv(corpus / "recommendations.csv", index=False)
-    gold = [g for g in map(json.loads, LABELS.read_text().splitlines()) if g["id"] in chosen]
+    texts.to_csv(corpus / "recommendations.csv", index=False)
+    gold = list(map(json.loads, LABELS.read_text().splitlines()))
     ids = sorted(g["id"] for g in gold)
     held_out = set(ids[::3])
     pool = [i for i in ids if i not in held_out]
-    seeds = set(pool[::2])
+    seeds = set(pool[::8])
     (tmp_path / "seeds.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold if g["id"] in seeds))
     (tmp_path / "held_out.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold if g["id"] in held_out))
     common = ["--store", embedding_store, "--encoder", ENCODER_DIR, "--models", tmp_path / "models"]
@@ -47,7 +49,7 @@ def test_review_fill_train_improves_on_held_out(tmp_path, embedding_store):
 
     sheet = tmp_path / "review.xlsx"
     result = _invoke("review", tmp_path / "before" / "recommendations.parquet",
-                     tmp_path / "before" / "predictions.csv", "--out", sheet, "--size", "25",
+                     tmp_path / "before" / "predictions.csv", "--out", sheet, "--size", "50",
                      "--labelled", tmp_path / "seeds.jsonl", "--labelled", tmp_path / "held_out.jsonl")
     assert "Recommendations to review" in result.output
     queue = pd.read_excel(sheet, sheet_name="review", dtype=str)
