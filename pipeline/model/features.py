@@ -40,27 +40,27 @@ def neighbour_votes(doc_vectors: np.ndarray, train_vectors: np.ndarray, train_la
     French translations kept to French ones: which language's texts crowd round a document depends on
     its style, not its subject. By language, every document hears both languages equally.
     """
-    if train_langs is None:
-        return _votes(doc_vectors, train_vectors, train_labels, k, exclude)
-    total = np.zeros((len(doc_vectors), train_labels.shape[1]))
-    pools = np.zeros((len(doc_vectors), 1))
-    for lang in np.unique(train_langs):
-        outside = (train_langs != lang)[None, :]
-        hidden = outside if exclude is None else exclude | outside
-        heard = ~hidden.all(axis=1, keepdims=True)  # documents with a neighbour in this pool
-        total += np.where(heard, _votes(doc_vectors, train_vectors, train_labels, k, hidden), 0.0)
-        pools += heard
-    return total / np.maximum(pools, 1)
-
-
-def _votes(doc_vectors: np.ndarray, train_vectors: np.ndarray, train_labels: np.ndarray, k: int,
-           exclude: np.ndarray | None) -> np.ndarray:
     if len(train_vectors) == 0:
         return np.zeros((len(doc_vectors), train_labels.shape[1]))
     sims = doc_vectors @ train_vectors.T
     if exclude is not None:
         sims = np.where(exclude, -np.inf, sims)
-    k = min(k, train_vectors.shape[0])
+    if train_langs is None:
+        return _votes(sims, train_labels, k)
+    total = np.zeros((len(doc_vectors), train_labels.shape[1]))
+    pools = np.zeros((len(doc_vectors), 1))
+    for lang in np.unique(train_langs):
+        pool = train_langs == lang
+        pool_sims = sims[:, pool]
+        heard = np.isfinite(pool_sims).any(axis=1, keepdims=True)  # documents with a neighbour here
+        total += np.where(heard, _votes(pool_sims, train_labels[pool], k), 0.0)
+        pools += heard
+    return total / np.maximum(pools, 1)
+
+
+def _votes(sims: np.ndarray, train_labels: np.ndarray, k: int) -> np.ndarray:
+    """Similarity-weighted labels of each row's ``k`` most similar columns (-inf: hidden)."""
+    k = min(k, sims.shape[1])
     top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
     top_sims = np.take_along_axis(sims, top, axis=1)
     weights = np.where(np.isfinite(top_sims), np.exp(top_sims / 0.05), 0.0)
