@@ -24,29 +24,25 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import f1_score
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
-from quality import goal_decisions, vectors_for  # noqa: E402
+from quality import goal_decisions, text_frame, vectors_for  # noqa: E402
 
 from pipeline.classify import EvidenceFinder  # noqa: E402
-from pipeline.ingest import ingest, text_sha256  # noqa: E402
+from pipeline.evaluate import score_sets  # noqa: E402
+from pipeline.ingest import ingest  # noqa: E402
 from pipeline.labels import read_gold  # noqa: E402
 from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
 from pipeline.stages import make_encoder  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.taxonomy import LANGS, load_taxonomy  # noqa: E402
 from pipeline.train import Exemplars, embed_exemplars, train_classifier  # noqa: E402
 
-LANGS = ("en", "fr")
 
-
-def goal_macro_f1(goals: list[set[str]], truth: list[set[str]], codes: tuple[str, ...]) -> float:
-    Y = np.array([[c in t for c in codes] for t in truth])
-    P = np.array([[c in g for c in codes] for g in goals])
-    return float(f1_score(Y, P, average="macro", zero_division=0))
+def goal_macro_f1(ids: list[str], goals: list[set[str]], truth: list[set[str]]) -> float:
+    return score_sets(dict(zip(ids, goals)), dict(zip(ids, truth)))[0]["macro_f1"]
 
 
 def subset(exemplars: Exemplars, keep: np.ndarray) -> Exemplars:
@@ -71,20 +67,19 @@ def split_exemplars(rec_ids: pd.Series) -> tuple[np.ndarray, tuple[np.ndarray, n
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=ROOT.parent.parent / "shared")
-    parser.add_argument("--cache", type=Path, default=ROOT / ".cache")
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    parser.add_argument("--cache", type=Path, default=ROOT / "bench" / ".cache")
     args = parser.parse_args()
     indicators_csv = args.shared / "data" / "sdg-taxonomy" / "sdg_indicators_en_fr.csv"
     if not indicators_csv.exists():
         sys.exit(f"{indicators_csv} not found: this benchmark needs ../shared")
 
     taxonomy = load_taxonomy()
-    encoder = make_encoder(ROOT.parent / "models" / "encoder", load_params(ROOT.parent / "params.yaml"))
+    encoder = make_encoder(ROOT / "models" / "encoder", load_params(ROOT / "params.yaml"))
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=args.cache)
     evidence = EvidenceFinder(taxonomy)
-    codes = spaces.codes["sdg_goal"]
-    sample = ingest([ROOT.parent / "data" / "raw" / "sample" / "recommendations.csv"]).recommendations
-    sample_gold = read_gold(ROOT.parent / "data" / "labels" / "sample.jsonl", taxonomy)
+    sample = ingest([ROOT / "data" / "raw" / "sample" / "recommendations.csv"]).recommendations
+    sample_gold = read_gold(ROOT / "data" / "labels" / "sample.jsonl", taxonomy)
     sample_vectors = vectors_for(sample, encoder, args.cache)
     exemplars = embed_exemplars(taxonomy, store_root=args.cache, encoder=encoder)
 
@@ -92,9 +87,8 @@ def main() -> None:
                   .drop_duplicates("indicator"))
     indicator_sets = {}
     for lang in LANGS:
-        texts = indicators[f"title_{lang}"].tolist()
-        frame = pd.DataFrame({"rec_id": [f"indicator-{lang}-{i}" for i in indicators["indicator"]], "lang": lang,
-                              "title": "", "summary": texts, "text_sha256": [text_sha256("", t) for t in texts]})
+        frame = text_frame([f"indicator-{lang}-{i}" for i in indicators["indicator"]],
+                           indicators[f"title_{lang}"].tolist(), lang)
         indicator_sets[lang] = (frame, vectors_for(frame, encoder, args.cache))
     indicator_goals = [{str(g)} for g in indicators["goal"]]
 
@@ -105,20 +99,20 @@ def main() -> None:
                                 exemplars=subset(exemplars, keep)).model
 
     def on_indicators(model) -> list[float]:
-        return [goal_macro_f1(goal_decisions(*indicator_sets[lang], model, spaces, evidence), indicator_goals, codes)
-                for lang in LANGS]
+        return [goal_macro_f1(list(frame["rec_id"]), goal_decisions(frame, vectors, model, spaces, evidence),
+                              indicator_goals) for frame, vectors in (indicator_sets[lang] for lang in LANGS)]
 
     def on_longer(models) -> list[float]:
         """``models[i]`` is scored on half ``i`` of the longer exemplars."""
         out = []
         for lang in LANGS:
-            goals, truth = [], []
+            ids, goals, truth = [], [], []
             for model, half in zip(models, halves):
-                keep = half & (exemplars.documents["lang"] == lang).to_numpy()
-                held = subset(exemplars, keep)
+                held = subset(exemplars, half & (exemplars.documents["lang"] == lang).to_numpy())
+                ids += list(held.documents["rec_id"])
                 goals += goal_decisions(held.documents, held.vectors, model, spaces, evidence)
-                truth += [{t.split(".")[0] for t in held.gold[r].sdg_targets} for r in held.documents["rec_id"]]
-            out.append(goal_macro_f1(goals, truth, codes))
+                truth += [set(held.gold[r].sdg_goals) for r in held.documents["rec_id"]]
+            out.append(goal_macro_f1(ids, goals, truth))
         return out
 
     before = train(short)

@@ -116,6 +116,12 @@ def benchmark_macro_f1(goal_sets: dict[str, set[str]]) -> float:
     return float(benchmark.stats.average.f1)
 
 
+def text_frame(ids: list[str], texts: list[str], lang: str) -> pd.DataFrame:
+    """Bare texts (no title) shaped as ingested Recommendations, to embed and classify."""
+    return pd.DataFrame({"rec_id": ids, "lang": lang, "title": "", "summary": texts,
+                         "text_sha256": [text_sha256("", t) for t in texts]})
+
+
 def goal_decisions(frame, vectors, scorer, spaces, evidence) -> list[set[str]]:
     inputs = build_inputs(frame, vectors, find_evidence(frame, evidence), spaces.codes)
     decided = scorer.decide(scorer.predict_proba(inputs))["sdg_goal"]
@@ -176,9 +182,7 @@ def main() -> None:
     sdg_benchmark = None  # scorer -> macro-F1 on the SDG benchmark, when it can be run
     if bench_path.exists() and have_harness and not args.dev_only:
         texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
-        frame = pd.DataFrame({"rec_id": [f"bench-{i}" for i in range(len(texts))], "lang": "en",
-                              "title": "", "summary": texts})
-        frame["text_sha256"] = [text_sha256("", t) for t in texts]
+        frame = text_frame([f"bench-{i}" for i in range(len(texts))], texts, "en")
         vectors = vectors_for(frame, encoder, args.cache)
 
         def score(goals: list[set[str]]) -> float:
