@@ -38,8 +38,8 @@ Parameters: `{metadata.get('config', {})}`.
 ## Data
 - Trained: {metadata.get('trained', '?')} on {metadata.get('recommendations', '?')} labelled Recommendations
   ({metadata.get('documents', '?')} texts, English and French); the SDG heads also on
-  {metadata.get('goal_exemplars', 0)} goal exemplars from the taxonomy (snippets, report paragraphs and research
-  abstracts on each goal's subjects, English and French, weighted {metadata.get('config', {}).get('exemplar_weight', '?')} against a Recommendation).
+  {metadata.get('goal_exemplars', 0)} goal exemplars from the taxonomy (snippets, report paragraphs, research
+  abstracts and news, press and project texts on each goal's subjects, English and French, weighted {metadata.get('config', {}).get('exemplar_weight', '?')} against a Recommendation).
 - Label files: {', '.join(metadata.get('labels_files', [])) or '?'}
 - Training data sha256: `{metadata.get('training_data_sha256', '?')}`
 - Taxonomy version: {metadata.get('taxonomy_version', '?')}
