@@ -197,6 +197,7 @@ def main() -> None:
             results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = score(peer_goals(texts, args.shared))
 
     print_table(results)
+    print_calibration({name: results[name] for name in systems if name != "zero-shot"})
     if not args.no_parts:
         results["parts"] = {}
         for name, features, with_exemplars in PARTS:
@@ -235,6 +236,20 @@ PARTS = (
     ("without number blocks", _without("series"), True),
     ("without goal exemplars", FEATURE_NAMES, False),
 )
+
+
+def print_calibration(results: dict) -> None:
+    """Whether the trained classifier's scores are the probabilities DESIGN.md says they are, on the dev
+    set: Brier score, expected calibration error, and the expected against the observed number of true
+    (Recommendation, label) pairs (``pipeline.calibration``). The zero-shot scores are similarities,
+    not probabilities, and are left out."""
+    print("\nCalibration of the scores on the dev set (fused FR+EN decisions; pipeline/calibration.py):\n")
+    print("| system | taxonomy | scored pairs | Brier | ECE | expected true | observed true |")
+    print("|---|---|---|---|---|---|---|")
+    for name, result in results.items():
+        for taxonomy, c in result["dev"]["all"]["calibration"].items():
+            print(f"| {name} | {taxonomy} | {c['pairs']} | {c['brier']:.3f} | {c['ece']:.3f} | "
+                  f"{c['expected_true']:.1f} | {c['observed_true']} |")
 
 
 def print_table(results: dict, *, published: bool = True) -> None:

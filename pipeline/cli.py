@@ -243,7 +243,7 @@ def evaluate_command(
         "data/processed/metrics/metrics.json"),
     lang: Annotated[str, typer.Option("--lang", help="all, en or fr")] = "all",
 ) -> None:
-    """Micro/macro F1, per-label P/R/F1, C2/C5/C6, FR-vs-EN agreement and a confusion table."""
+    """Micro/macro F1, per-label P/R/F1, C2/C5/C6, FR-vs-EN agreement, a confusion table and calibration."""
     from pipeline.labels import LabelFileError
     from pipeline.stages import evaluate_stage
 
@@ -258,6 +258,9 @@ def evaluate_command(
     typer.echo("priority lines F1: " + ", ".join(f"{k} {v:.3f}" for k, v in m["priority_lines_f1"].items()))
     agreement = m["fr_en_agreement"]["action_line"]
     typer.echo(f"FR-vs-EN agreement (action lines): {agreement['exact']} over {agreement['pairs']} pairs")
+    for taxonomy, c in m["calibration"].items():
+        typer.echo(f"calibration {taxonomy:12s} Brier {c['brier']:.3f}  ECE {c['ece']:.3f}  "
+                   f"expected {c['expected_true']:.1f} true pairs, observed {c['observed_true']}")
     typer.echo(evaluation.per_label.to_string(index=False))
     if not evaluation.confusion.empty:
         typer.echo("confusion (gold primary × predicted top line):")

@@ -1,15 +1,15 @@
 """Evaluate: compare predictions with gold labels — F1 overall, per label, for the priority lines,
-French-vs-English agreement and a confusion table of primary action lines."""
+French-vs-English agreement, a confusion table of primary action lines, and how well the scores are
+calibrated (``calibration``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.labels import GoldLabel
+from pipeline.calibration import calibration
+from pipeline.labels import GOLD_FIELD, GoldLabel
 from pipeline.taxonomy import PRIORITY_LINES
-
-GOLD_FIELD = {"action_line": "action_lines", "sdg_goal": "sdg_goals", "sdg_target": "sdg_targets"}
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Evaluation:
     per_label: pd.DataFrame       # taxonomy, label, support, precision, recall, f1
     confusion: pd.DataFrame       # gold primary line × predicted top line
     disagreements: pd.DataFrame   # Recommendations whose French and English decisions differ
+    reliability: pd.DataFrame     # taxonomy, score range, pairs, mean score, observed share true
 
 
 def _assigned_sets(predictions: pd.DataFrame, lang: str, taxonomy: str) -> dict[str, set[str]]:
@@ -70,7 +71,8 @@ def evaluate(predictions: pd.DataFrame, gold: dict[str, GoldLabel], *, lang: str
     metrics["priority_lines_f1"] = {l: float(lines["f1"].get(l, 0.0)) for l in PRIORITY_LINES}
     agreement, disagreements = language_agreement(predictions)
     metrics["fr_en_agreement"] = agreement
-    return Evaluation(metrics, per_label, confusion_table(predictions, gold, lang), disagreements)
+    metrics["calibration"], reliability = calibration(predictions, gold, lang=lang)
+    return Evaluation(metrics, per_label, confusion_table(predictions, gold, lang), disagreements, reliability)
 
 
 def language_agreement(predictions: pd.DataFrame) -> tuple[dict, pd.DataFrame]:

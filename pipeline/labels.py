@@ -30,6 +30,10 @@ class GoldLabel:
         return tuple(dict.fromkeys(t.split(".")[0] for t in self.sdg_targets))
 
 
+# the GoldLabel field that holds each taxonomy's labels
+GOLD_FIELD = {"action_line": "action_lines", "sdg_goal": "sdg_goals", "sdg_target": "sdg_targets"}
+
+
 def _codes(value: object) -> tuple[str, ...]:
     """A list from JSON, or a cell like "C2, C5" / "9.1;9.c" from a spreadsheet."""
     if isinstance(value, (list, tuple)):

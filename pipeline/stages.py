@@ -202,12 +202,14 @@ def write_training_metrics(result: TrainingResult, folder: Path) -> None:
 
 
 def evaluate_stage(predictions: Path, gold_path: Path, *, out: Path, lang: str = "all") -> Evaluation:
-    """Write ``out`` (DVC metrics JSON) and, beside it, per-label, confusion and disagreement CSVs."""
+    """Write ``out`` (DVC metrics JSON) and, beside it, per-label, confusion, disagreement and
+    reliability (calibration) CSVs."""
     evaluation = evaluate(read_predictions(predictions), read_gold(gold_path, load_taxonomy()), lang=lang)
     atomic.write_text(out, json.dumps(evaluation.metrics, indent=1, sort_keys=True) + "\n")
     atomic.write_csv(out.with_name("per_label.csv"), evaluation.per_label)
     atomic.write_csv(out.with_name("confusion.csv"), evaluation.confusion.reset_index())
     atomic.write_csv(out.with_name("fr_en_disagreements.csv"), evaluation.disagreements)
+    atomic.write_csv(out.with_name("reliability.csv"), evaluation.reliability)
     return evaluation
 
 

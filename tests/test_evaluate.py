@@ -26,3 +26,36 @@ def test_metrics_agreement_and_confusion():
     assert evaluation.disagreements.to_dict("records") == [
         {"rec_id": "B", "taxonomy": "action_line", "en": "C5", "fr": "C6"}]
     assert evaluation.confusion.loc["C5", "C5"] == 1 and evaluation.confusion.loc["C2", "C2"] == 1
+
+
+def _scored(rec_id, scores, taxonomy="action_line"):
+    return [{"rec_id": rec_id, "lang": "all", "taxonomy": taxonomy, "label": label, "score": score,
+             "assigned": score >= 0.5, "rank": rank, "evidence": "", "model_version": "t"}
+            for rank, (label, score) in enumerate(scores.items(), start=1)]
+
+
+def test_calibration_measures_scores_against_gold():
+    # ten Recommendations, C2 scored 0.75 for each and true for 7 or 8 of them as a calibrated score
+    # would be; C5 scored 0.85 and never true: overconfident.
+    gold = {f"R{i}": GoldLabel(f"R{i}", ("C2",) if i < 7 else ("C6",), ()) for i in range(10)}
+    gold["R7"] = GoldLabel("R7", ("C2", "C6"), ())
+    rows = [row for i in range(10) for row in _scored(f"R{i}", {"C2": 0.75, "C5": 0.85, "C6": 0.05})]
+    rows += _scored("not-in-gold", {"C2": 0.99})
+    evaluation = evaluate(pd.DataFrame(rows), gold)
+    c = evaluation.metrics["calibration"]["action_line"]
+    assert c["pairs"] == 30 and c["observed_true"] == 8 + 3
+    assert c["expected_true"] == round(10 * (0.75 + 0.85 + 0.05), 1)
+    # brier: C2 8 x 0.0625 + 2 x 0.5625; C5 10 x 0.7225; C6 7 x 0.0025 + 3 x 0.9025 over 30 pairs
+    assert c["brier"] == round((8 * 0.0625 + 2 * 0.5625 + 10 * 0.7225 + 7 * 0.0025 + 3 * 0.9025) / 30, 4)
+    table = evaluation.reliability.set_index("range")
+    assert table.loc["0.7-0.8", "observed"] == 0.8 and table.loc["0.8-0.9", "observed"] == 0.0
+    assert table.loc["0.0-0.1", "pairs"] == 10 and round(table.loc["0.0-0.1", "observed"], 2) == 0.3
+    # ECE: |0.75-0.8| x 10 + |0.85-0| x 10 + |0.05-0.3| x 10, over 30
+    assert c["ece"] == round((0.05 * 10 + 0.85 * 10 + 0.25 * 10) / 30, 4)
+
+
+def test_a_perfectly_calibrated_score_has_no_calibration_error():
+    gold = {f"R{i}": GoldLabel(f"R{i}", ("C2",) if i < 5 else ("C6",), ()) for i in range(10)}
+    rows = [row for i in range(10) for row in _scored(f"R{i}", {"C2": 0.5, "C6": 0.5})]
+    c = evaluate(pd.DataFrame(rows), gold).metrics["calibration"]["action_line"]
+    assert c["ece"] == 0.0 and c["brier"] == 0.25 and c["expected_true"] == c["observed_true"] == 10
