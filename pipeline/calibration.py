@@ -45,7 +45,8 @@ def reliability(scores: np.ndarray, truth: np.ndarray) -> pd.DataFrame:
     return table.drop(columns="bin")
 
 
-def calibration(predictions: pd.DataFrame, gold: dict[str, GoldLabel], *, lang: str = "all") -> tuple[dict, pd.DataFrame]:
+def calibration(predictions: pd.DataFrame, gold: dict[str, GoldLabel], *,
+                lang: str = "all") -> tuple[dict, pd.DataFrame]:
     """Per taxonomy: Brier score, ECE, expected and observed true pairs; and the reliability tables."""
     summary, tables = {}, []
     for taxonomy in GOLD_FIELD:
@@ -54,8 +55,9 @@ def calibration(predictions: pd.DataFrame, gold: dict[str, GoldLabel], *, lang: 
             continue
         table = reliability(pairs["score"].to_numpy(), pairs["truth"].to_numpy())
         ece = float((table["pairs"] * (table["mean_score"] - table["observed"]).abs()).sum() / len(pairs))
-        summary[taxonomy] = {"pairs": len(pairs), "brier": round(float(((pairs["score"] - pairs["truth"]) ** 2).mean()), 4),
-                             "ece": round(ece, 4), "expected_true": round(float(pairs["score"].sum()), 1),
+        brier = float(((pairs["score"] - pairs["truth"]) ** 2).mean())
+        summary[taxonomy] = {"pairs": len(pairs), "brier": round(brier, 4), "ece": round(ece, 4),
+                             "expected_true": round(float(pairs["score"].sum()), 1),
                              "observed_true": int(pairs["truth"].sum())}
         tables.append(table.assign(taxonomy=taxonomy))
     columns = ["taxonomy", "range", "pairs", "mean_score", "observed"]
