@@ -6,8 +6,8 @@ The SDG benchmark is for measuring only. Changes to the SDG heads are judged on 
 - indicators: the 231 official SDG indicator titles in ../shared/data/sdg-taxonomy, English and French,
   each labelled with its goal; goal macro-F1. Short and formulaic; our target descriptions paraphrase
   the topics they measure, so they flatter the goal-description similarity.
-- longer exemplars, held out: our report-style paragraphs and research abstracts (exemplar ids after
-  "j") split in two by alternate ids within each goal; the classifier learns from the short exemplars
+- longer exemplars, held out: our report-style paragraphs, research abstracts and public-communication
+  texts (exemplar ids after "j") split in two by alternate ids within each goal; the classifier learns from the short exemplars
   and one half and is scored on the other half, then the other way round; goal macro-F1 over both
   halves. Written by the same hands as the training half, so it flatters them: it says whether the
   heads learn from such texts, not how well they read a stranger's.

@@ -37,7 +37,7 @@ def scored_pairs(predictions: pd.DataFrame, gold: dict[str, GoldLabel], lang: st
 
 def reliability(scores: np.ndarray, truth: np.ndarray) -> pd.DataFrame:
     """One row per tenth of the score range that holds pairs: its size, mean score and true share."""
-    bins = np.clip(np.digitize(scores, BINS[1:-1]), 0, len(BINS) - 2)
+    bins = np.digitize(scores, BINS[1:-1])  # 0 for scores under 0.1, ..., 9 for 0.9 and above
     frame = pd.DataFrame({"bin": bins, "score": scores, "truth": truth})
     table = frame.groupby("bin").agg(pairs=("score", "size"), mean_score=("score", "mean"),
                                      observed=("truth", "mean")).reset_index()
