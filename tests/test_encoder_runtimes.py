@@ -3,11 +3,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from pipeline.encoder import openvino_runtime
+from pipeline.encoder.cpu import cpu_flags, has_int8_dot_product
 from pipeline.encoder.model import Encoder
 from pipeline.ingest import embedding_text
 from tests.conftest import ENCODER_DIR, SAMPLE
 
 MIN_COSINE = 0.999  # the issue's bound: a faster path may not move any vector further from fp32
+# The int8 encoder runs only on a CPU with VNNI or AMX; elsewhere int8 is served as fp32 (tested below).
+needs_int8 = pytest.mark.skipif(not has_int8_dot_product(),
+                                reason="no VNNI or AMX on this CPU, so the int8 encoder is not used here")
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +27,7 @@ def reference(sample_texts):
     return Encoder(ENCODER_DIR, precision="fp32", runtime="torch").encode(sample_texts)
 
 
-@pytest.mark.parametrize("runtime,precision,bound", [("openvino", "int8", MIN_COSINE),
+@pytest.mark.parametrize("runtime,precision,bound", [pytest.param("openvino", "int8", MIN_COSINE, marks=needs_int8),
                                                      ("openvino", "fp32", 0.99999)])
 def test_fast_runtime_stays_within_cosine_of_torch_fp32(sample_texts, reference, runtime, precision, bound):
     vectors = Encoder(ENCODER_DIR, precision=precision, runtime=runtime).encode(sample_texts)
@@ -31,6 +36,7 @@ def test_fast_runtime_stays_within_cosine_of_torch_fp32(sample_texts, reference,
     assert (vectors * reference).sum(axis=1).min() > bound
 
 
+@needs_int8
 @pytest.mark.shared
 def test_int8_stays_within_cosine_on_real_catalogue_summaries(shared):
     catalogue = pd.read_csv(shared / "data" / "itu-t-relaton" / "itu_t_inforce_recommendations.csv",
@@ -50,7 +56,8 @@ def test_vectors_do_not_depend_on_streams_or_input_order(sample_texts):
     assert np.array_equal(one, two)
 
 
-def test_every_numerics_has_its_own_cache_key():
+def test_every_numerics_has_its_own_cache_key(monkeypatch):
+    monkeypatch.setattr(openvino_runtime, "has_int8_dot_product", lambda: True)
     versions = {Encoder(ENCODER_DIR, precision=p, runtime=r).version
                 for r, p in [("torch", "fp32"), ("torch", "bf16"), ("openvino", "fp32"), ("openvino", "int8")]}
     assert len(versions) == 4
@@ -114,3 +121,41 @@ def test_ir_fingerprint_ignores_generated_node_names_only():
     assert ir_fingerprint(first, b"weights") == ir_fingerprint(second, b"weights")
     assert ir_fingerprint(first, b"weights") != ir_fingerprint(other_op, b"weights")
     assert ir_fingerprint(first, b"weights") != ir_fingerprint(first, b"weightz")
+
+
+CPUINFO = """processor\t: 0
+vendor_id\t: {vendor}
+flags\t\t: fpu sse2 avx avx2 fma {extra}
+bugs\t\t: spectre_v1
+
+processor\t: 1
+flags\t\t: fpu
+"""
+
+
+def test_cpu_flags_are_read_from_the_first_cpu():
+    assert cpu_flags(CPUINFO.format(vendor="AuthenticAMD", extra="")) >= {"avx2", "fma"}
+    assert "avx512_vnni" in cpu_flags(CPUINFO.format(vendor="GenuineIntel", extra="avx512f avx512_vnni"))
+    assert cpu_flags("processor\t: 0\n") == frozenset()
+
+
+def test_int8_runs_as_fp32_on_a_cpu_without_int8_dot_product(monkeypatch, sample_texts):
+    """Without VNNI or AMX, int8 is slower than fp32 and further from it (pipeline/encoder/cpu.py), so
+    asking for it gives the fp32 encoder, under fp32's version: its vectors and cache are fp32's."""
+    monkeypatch.setattr(openvino_runtime, "has_int8_dot_product", lambda: False)
+    with pytest.warns(RuntimeWarning, match="no int8 dot-product instruction"):
+        asked = Encoder(ENCODER_DIR, precision="int8", runtime="openvino")
+    fp32 = Encoder(ENCODER_DIR, precision="fp32", runtime="openvino")
+    assert asked.precision == "fp32" and asked.version == fp32.version
+    assert np.array_equal(asked.encode(sample_texts[:8]), fp32.encode(sample_texts[:8]))
+    assert Encoder(ENCODER_DIR, precision="bf16", runtime="torch").precision == "bf16"  # chosen, never default
+
+
+def test_an_int8_encoder_made_elsewhere_refuses_a_cpu_without_int8_dot_product(monkeypatch):
+    """A Dask worker unpickles the client's Encoder: on a CPU that cannot run its int8 numerics it must
+    fail, not cache other vectors under the same version."""
+    monkeypatch.setattr(openvino_runtime, "has_int8_dot_product", lambda: True)
+    made_on_a_vnni_client = Encoder(ENCODER_DIR, precision="int8", runtime="openvino")
+    monkeypatch.setattr(openvino_runtime, "has_int8_dot_product", lambda: False)
+    with pytest.warns(RuntimeWarning), pytest.raises(RuntimeError, match="cannot run the int8 encoder"):
+        made_on_a_vnni_client.encode(["x"])

@@ -53,6 +53,13 @@ class Encoder:
     _model: object = field(default=None, init=False, repr=False)
     _tokenizer: object = field(default=None, init=False, repr=False)
 
+    def __post_init__(self) -> None:
+        """``precision`` becomes what the runtime will run on this CPU (int8 is fp32 without VNNI or AMX),
+        so ``version``, the cache and the models trained on these vectors all name the real numerics."""
+        from pipeline.encoder.runtimes import get_runtime
+
+        self.precision = get_runtime(self.runtime, self.precision).effective_precision(self.precision)
+
     @property
     def build_info(self) -> dict:
         build = Path(self.path) / "BUILD.json"
@@ -84,6 +91,10 @@ class Encoder:
         from pipeline.encoder.runtimes import get_runtime
 
         runtime = get_runtime(self.runtime, self.precision)
+        if runtime.effective_precision(self.precision) != self.precision:  # unpickled on another machine
+            raise RuntimeError(f"this CPU cannot run the {self.precision} encoder this Encoder was made for "
+                               f"elsewhere: its vectors would differ from others under {self.version}; "
+                               "run it on CPUs of one kind, or set `embed: precision: fp32`")
         self.build_info  # fail early with a clear message when the folder is missing
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

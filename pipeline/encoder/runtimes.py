@@ -25,6 +25,10 @@ class Runtime(Protocol):
     def __init__(self, path: Path, precision: str, threads: int | None) -> None: ...
 
     @classmethod
+    def effective_precision(cls, precision: str) -> str:
+        """The precision this runtime will really run on this CPU when ``precision`` is asked for."""
+
+    @classmethod
     def tag(cls, path: Path, precision: str) -> str:
         """What distinguishes these numerics from another runtime's, for the cache key (no loading)."""
 

@@ -31,6 +31,11 @@ class TorchRuntime:
         self._model = AutoModel.from_pretrained(str(path), local_files_only=True, dtype=torch.float32).eval()
 
     @classmethod
+    def effective_precision(cls, precision: str) -> str:
+        """As asked: bf16 is never the default, so whoever asks for it has chosen it."""
+        return precision
+
+    @classmethod
     def tag(cls, path: Path, precision: str) -> str:
         """Empty: torch fp32/bf16 vectors keep the cache keys they had before runtimes existed."""
         return ""
