@@ -65,7 +65,8 @@ class OpenVinoRuntime:
         and matched to models as fp32 vectors."""
         if precision == "int8" and not has_int8_dot_product():
             warnings.warn("this CPU has no int8 dot-product instruction (VNNI or AMX): the encoder runs in "
-                          "fp32, which is faster than int8 here and exact", RuntimeWarning, stacklevel=2)
+                          "fp32, which is faster than int8 here and matches the fp32 reference",
+                          RuntimeWarning, stacklevel=2)
             return "fp32"
         return precision
 
