@@ -4,7 +4,8 @@ OpenVINO's int8 kernels are fast and close to fp32 only with an int8 dot-product
 (AVX-512 VNNI, AVX-VNNI or AMX). On a CPU without one they are neither. On an AMD EPYC with AVX2 only
 (2026-12-06, 200 sample summaries, median of 3) the int8 encoder ran 22.0 texts/s against fp32's 25.2,
 and its worst cosine to torch fp32 was 0.9971, with 4 summaries under the 0.999 it keeps on a VNNI
-CPU. So there the OpenVINO runtime runs fp32 when int8 is asked for (``OpenVinoRuntime.effective_precision``).
+CPU. So there the OpenVINO runtime runs fp32 when int8 is asked for
+(``OpenVinoRuntime.effective_precision``).
 """
 from __future__ import annotations
 

@@ -3,9 +3,10 @@
 Why OpenVINO: on this project's CPUs (AVX-512 with VNNI; the VM exposes neither AMX nor AVX512-BF16)
 its fused fp32 graph runs close to the GEMM peak, and its int8 kernels use VNNI at four times the fp32
 rate. On a CPU without an int8 dot-product instruction int8 is slower than fp32 and further from it, so
-there int8 is served as fp32 (``effective_precision``, ``pipeline.encoder.cpu``). The int8 model (built by ``pipeline.encoder.openvino_build``) runs every matrix product in int8
-except the FFN output projection of three layers (the first and the last two): quantizing those too
-pulls some vectors further than cosine 0.999 from fp32 (bench/RESULTS.md, Speed).
+there int8 is served as fp32 (``effective_precision``, ``pipeline.encoder.cpu``). The int8 model (built
+by ``pipeline.encoder.openvino_build``) runs every matrix product in int8 except the FFN output
+projection of three layers (the first and the last two): quantizing those too pulls some vectors
+further than cosine 0.999 from fp32 (bench/RESULTS.md, Speed).
 
 Each inference stream runs on one thread and gets whole batches, so a vector depends only on the batch
 it was computed in, never on how many streams or workers there were (the Dask engine relies on that).
