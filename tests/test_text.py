@@ -73,6 +73,22 @@ def test_the_taxonomy_keeps_safety_and_food_security_out_of_c5():
     assert "action_line:C5" in finder.find("La sécurité des réseaux et le chiffrement.", "fr").labels
 
 
+def test_trust_words_are_c5_and_a_biological_attack_is_not():
+    """Trust frameworks are C5 (labelling guide), and catalogue summaries say "trustable" and
+    "trustworthy", which lemmatise to themselves; termites and rodents attacking cables are not."""
+    from pipeline.classify import EvidenceFinder
+    from pipeline.taxonomy import load_taxonomy
+
+    finder = EvidenceFinder(load_taxonomy())
+    c5 = "action_line:C5"
+    assert finder.find("Interconnection between trustable network entities.", "en").labels[c5][0] == ["trustable"]
+    assert finder.find("A framework for trustworthy federated learning.", "en").labels[c5][0] == ["trustworthy"]
+    assert finder.find("Des entités de réseau dignes de confiance.", "fr").labels[c5][0] == ["confiance"]
+    assert c5 not in finder.find("Protection of cables from biological attack.", "en").labels
+    assert c5 not in finder.find("Protection des câbles contre les attaques biologiques.", "fr").labels
+    assert c5 in finder.find("Protection of servers from a denial of service attack.", "en").labels
+
+
 def test_everyday_verbs_are_not_c6_domain_nouns():
     """ "addressing" (numbering and addressing) is lemmatised "address", and "This Recommendation
     addresses..." opens hundreds of summaries; "conformément à" is "in accordance with"."""
