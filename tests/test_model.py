@@ -55,6 +55,7 @@ def test_saved_model_scores_identically_and_tampering_is_refused(tmp_path):
     assert current_version(tmp_path) == "v1"
     loaded, metadata = load_model(folder)
     assert metadata["version"] == "v1"
+    assert [loaded.heads_[n].degree for n in ("action_line", "sdg_goal", "sdg_target")] == [1, 1, 2]
     for name, p in model.predict_proba(inputs).items():
         assert np.array_equal(p, loaded.predict_proba(inputs)[name])
     arrays = folder / "arrays.npz"

@@ -32,7 +32,8 @@ Pair-feature relevance model: cosine similarity of the summary to each label's b
 terms, nearest labelled neighbours and label priors, fed to one logistic-regression head per taxonomy;
 neighbours and action-line prototypes are compared without each language's offset, and each language's
 neighbours vote apart, with equal weight;
-SDG targets are scored in the context of their goal; per-label thresholds by grouped cross-validation.
+SDG targets are scored in the context of their goal, by a head that also reads the features' pairwise
+products and squares; per-label thresholds by grouped cross-validation.
 Parameters: `{metadata.get('config', {})}`.
 
 ## Data

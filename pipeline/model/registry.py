@@ -58,6 +58,9 @@ def save_model(model: WsisClassifier, folder: Path, metadata: dict,
             f"{name}/coef": head.model_.coef_, f"{name}/intercept": head.model_.intercept_,
             f"{name}/classes": head.classes_,
         }
+        if head.expanded_scaler_ is not None:  # a second-degree head
+            arrays |= {f"{name}/expanded_mean": head.expanded_scaler_.mean_,
+                       f"{name}/expanded_scale": head.expanded_scaler_.scale_}
     document = {"format": 1, "features": list(FEATURE_NAMES), "config": {**model.config.__dict__},
                 "codes": {k: list(v) for k, v in model.spaces.codes.items()}, "metadata": metadata}
     folder = Path(folder)
@@ -120,16 +123,23 @@ def load_model(folder: Path) -> tuple[WsisClassifier, dict]:
     return model, document["metadata"]
 
 
-def _head(arrays: dict[str, np.ndarray], name: str) -> RelevanceClassifier:
-    head = RelevanceClassifier()
+def _scaler(mean: np.ndarray, scale: np.ndarray) -> StandardScaler:
     scaler = StandardScaler()
-    scaler.mean_, scaler.scale_ = arrays[f"{name}/scaler_mean"], arrays[f"{name}/scaler_scale"]
-    scaler.var_ = scaler.scale_ ** 2
-    scaler.n_features_in_ = len(scaler.mean_)
+    scaler.mean_, scaler.scale_, scaler.var_ = mean, scale, scale ** 2
+    scaler.n_features_in_ = len(mean)
+    return scaler
+
+
+def _head(arrays: dict[str, np.ndarray], name: str) -> RelevanceClassifier:
+    second_degree = f"{name}/expanded_mean" in arrays
+    head = RelevanceClassifier(degree=2 if second_degree else 1)
+    scaler = _scaler(arrays[f"{name}/scaler_mean"], arrays[f"{name}/scaler_scale"])
+    head.expanded_scaler_ = (_scaler(arrays[f"{name}/expanded_mean"], arrays[f"{name}/expanded_scale"])
+                             if second_degree else None)
     linear = LogisticRegression()
     linear.coef_, linear.intercept_ = arrays[f"{name}/coef"], arrays[f"{name}/intercept"]
     linear.classes_ = arrays[f"{name}/classes"]
-    linear.n_features_in_ = scaler.n_features_in_
+    linear.n_features_in_ = linear.coef_.shape[1]
     head.scaler_, head.model_, head.classes_ = scaler, linear, linear.classes_
     head.n_features_in_, head.n_iter_ = scaler.n_features_in_, np.array([0])
     return head
