@@ -30,7 +30,7 @@ $(OV_ENCODER): $(ENCODER) pipeline/encoder/openvino_build.py data/raw/calibratio
 
 encoder: $(ENCODER) $(OV_ENCODER)
 
-# The shipped classifier is trained at setup from our own sample labels: deterministic, about four minutes
+# The shipped classifier is trained at setup from our own sample labels: deterministic, about two minutes
 # on two cores (bench/RESULTS.md).
 $(CLASSIFIER): $(ENCODER) $(OV_ENCODER) params.yaml data/labels/sample.jsonl data/raw/sample/recommendations.csv $(wildcard pipeline/model/*.py pipeline/taxonomy/* pipeline/encoder/*.py) pipeline/text.py pipeline/classify.py
 	HF_HUB_OFFLINE=1 $(BIN)/wsis train data/raw/sample --seed-labels data/labels/sample.jsonl --models models/classifier
