@@ -48,8 +48,9 @@ class RelevanceClassifier(ClassifierMixin, BaseEstimator):
                 design = second_degree(design)
                 self.expanded_scaler_ = StandardScaler().fit(design, sample_weight=sample_weight)
                 design = self.expanded_scaler_.transform(design)
-        # Newton steps reach the optimum in about a dozen iterations. L-BFGS at its default tolerance stopped
-        # short of it (target scores up to 0.14 away on a fold of the sample), so its scores depended on the path taken.
+        # Newton steps reach the optimum in about a dozen iterations. L-BFGS at its default tolerance
+        # stopped short of it (target scores up to 0.14 away on a fold of the sample), so its scores
+        # depended on the path the solver took.
         self.model_ = LogisticRegression(C=self.C, solver="newton-cholesky", tol=self.tol,
                                          max_iter=self.max_iter)
         self.model_.fit(design, y, sample_weight=sample_weight)
