@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from pipeline.model.relevance import RelevanceClassifier
+from pipeline.model.relevance import RelevanceClassifier, second_degree
 
 
 @parametrize_with_checks([RelevanceClassifier(), RelevanceClassifier(degree=2)])
@@ -24,3 +24,12 @@ def test_a_second_degree_head_learns_what_two_features_mean_together():
         return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
 
     assert log_loss(second) < 0.6 * log_loss(linear)  # 0.025 against 0.057 when written
+
+
+def test_second_degree_is_the_columns_then_every_product_of_two_squares_included():
+    Z = np.random.default_rng(1).standard_normal((7, 3)).astype(np.float32)
+    products = [Z[:, i] * Z[:, j] for i in range(3) for j in range(i, 3)]  # (0,0) (0,1) (0,2) (1,1) ...
+    out = second_degree(Z)
+    assert out.dtype == np.float32 and out.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(out, np.column_stack([Z, *products]))
+    assert second_degree(Z[:0]).shape == (0, 9)
