@@ -36,7 +36,7 @@ from pipeline.ingest import ingest  # noqa: E402
 from pipeline.labels import read_gold  # noqa: E402
 from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.params import load_params  # noqa: E402
-from pipeline.stages import make_encoder  # noqa: E402
+from pipeline.stages import make_encoder, sentence_vectors  # noqa: E402
 from pipeline.taxonomy import LANGS, load_taxonomy  # noqa: E402
 from pipeline.train import Exemplars, embed_exemplars, train_classifier  # noqa: E402
 
@@ -82,6 +82,7 @@ def main() -> None:
     sample_gold = read_gold(ROOT / "data" / "labels" / "sample.jsonl", taxonomy)
     sample_vectors = vectors_for(sample, encoder, args.cache)
     exemplars = embed_exemplars(taxonomy, store_root=args.cache, encoder=encoder)
+    sentences = sentence_vectors(encoder, args.cache)
 
     indicators = (pd.read_csv(indicators_csv, dtype=str).dropna(subset=["title_en", "title_fr"])
                   .drop_duplicates("indicator"))
@@ -96,10 +97,10 @@ def main() -> None:
 
     def train(keep: np.ndarray):
         return train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
-                                exemplars=subset(exemplars, keep)).model
+                                sentence_vectors=sentences, exemplars=subset(exemplars, keep)).model
 
     def on_indicators(model) -> list[float]:
-        return [goal_macro_f1(list(frame["rec_id"]), goal_decisions(frame, vectors, model, spaces, evidence),
+        return [goal_macro_f1(list(frame["rec_id"]), goal_decisions(frame, vectors, model, spaces, evidence, sentences),
                               indicator_goals) for frame, vectors in (indicator_sets[lang] for lang in LANGS)]
 
     def on_longer(models) -> list[float]:
@@ -110,7 +111,7 @@ def main() -> None:
             for model, half in zip(models, halves):
                 held = subset(exemplars, half & (exemplars.documents["lang"] == lang).to_numpy())
                 ids += list(held.documents["rec_id"])
-                goals += goal_decisions(held.documents, held.vectors, model, spaces, evidence)
+                goals += goal_decisions(held.documents, held.vectors, model, spaces, evidence, sentences)
                 truth += [set(held.gold[r].sdg_goals) for r in held.documents["rec_id"]]
             out.append(goal_macro_f1(ids, goals, truth))
         return out

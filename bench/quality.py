@@ -40,7 +40,7 @@ from pipeline.model.features import FEATURE_NAMES  # noqa: E402
 from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
 from pipeline.params import ClassifyParams, load_params  # noqa: E402
-from pipeline.stages import make_encoder  # noqa: E402
+from pipeline.stages import make_encoder, sentence_vectors  # noqa: E402
 from pipeline.taxonomy import load_taxonomy  # noqa: E402
 from pipeline.train import embed_exemplars, train_classifier  # noqa: E402
 
@@ -50,8 +50,9 @@ def vectors_for(recs, encoder, cache):
     return recommendation_vectors(recs, store_root=cache, encoder_version=encoder.version)
 
 
-def predict(recs, vectors, scorer, spaces, evidence):
-    return classify(recs, vectors, scorer=scorer, spaces=spaces, evidence=evidence, model_version="bench")
+def predict(recs, vectors, scorer, spaces, evidence, sentences):
+    return classify(recs, vectors, scorer=scorer, spaces=spaces, evidence=evidence, model_version="bench",
+                    sentence_vectors=sentences)
 
 
 def dev_metrics(predictions, gold):
@@ -70,7 +71,8 @@ def dev_metrics(predictions, gold):
     return out
 
 
-def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_gold, spaces, evidence, exemplars):
+def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_gold, spaces, evidence, exemplars,
+                    sentences):
     """Train on sample + 4/5 of dev, predict the held-out fifth; concatenate the held-out predictions."""
     dev_ids = np.array(sorted(dev_gold))
     parts = []
@@ -80,8 +82,10 @@ def cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors, dev_g
         recs = pd.concat([sample, dev[train_dev]], ignore_index=True)
         vectors = np.vstack([sample_vectors, dev_vectors[train_dev]])
         gold = {**sample_gold, **{k: dev_gold[k] for k in dev_ids[train_ids]}}
-        model = train_classifier(recs, vectors, gold, spaces=spaces, evidence=evidence, exemplars=exemplars).model
-        parts.append(predict(dev[test_dev].reset_index(drop=True), dev_vectors[test_dev], model, spaces, evidence))
+        model = train_classifier(recs, vectors, gold, spaces=spaces, evidence=evidence, sentence_vectors=sentences,
+                                 exemplars=exemplars).model
+        parts.append(predict(dev[test_dev].reset_index(drop=True), dev_vectors[test_dev], model, spaces, evidence,
+                             sentences))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -122,8 +126,8 @@ def text_frame(ids: list[str], texts: list[str], lang: str) -> pd.DataFrame:
                          "text_sha256": [text_sha256("", t) for t in texts]})
 
 
-def goal_decisions(frame, vectors, scorer, spaces, evidence) -> list[set[str]]:
-    inputs = build_inputs(frame, vectors, find_evidence(frame, evidence), spaces.codes)
+def goal_decisions(frame, vectors, scorer, spaces, evidence, sentences) -> list[set[str]]:
+    inputs = build_inputs(frame, vectors, find_evidence(frame, evidence), spaces, sentences)
     decided = scorer.decide(scorer.predict_proba(inputs))["sdg_goal"]
     return [{spaces.codes["sdg_goal"][j] for j in np.flatnonzero(row)} for row in decided]
 
@@ -151,18 +155,19 @@ def main() -> None:
     sample_gold = read_gold(ROOT / "data" / "labels" / "sample.jsonl", taxonomy)
     sample_vectors = vectors_for(sample, encoder, args.cache)
     exemplars = embed_exemplars(taxonomy, store_root=args.cache, encoder=encoder)  # as `wsis train` does
+    sentences = sentence_vectors(encoder, args.cache)
     trained = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
-                               exemplars=exemplars).model
+                               sentence_vectors=sentences, exemplars=exemplars).model
 
     dev = ingest([data / "dev" / "dev_items.csv", data / "dev" / "dev_fr.csv"]).recommendations
     dev_gold = read_gold(data / "dev" / "dev_labels.jsonl", taxonomy)
     dev_vectors = vectors_for(dev, encoder, args.cache)
 
     systems = {
-        "zero-shot": predict(dev, dev_vectors, zero_shot, spaces, evidence),
-        "trained (sample only)": predict(dev, dev_vectors, trained, spaces, evidence),
-        "trained (sample + dev, 5-fold CV)": cross_validated(sample, sample_vectors, sample_gold, dev,
-                                                             dev_vectors, dev_gold, spaces, evidence, exemplars),
+        "zero-shot": predict(dev, dev_vectors, zero_shot, spaces, evidence, sentences),
+        "trained (sample only)": predict(dev, dev_vectors, trained, spaces, evidence, sentences),
+        "trained (sample + dev, 5-fold CV)": cross_validated(sample, sample_vectors, sample_gold, dev, dev_vectors,
+                                                             dev_gold, spaces, evidence, exemplars, sentences),
     }
     results = {name: {"dev": dev_metrics(p, dev_gold)} for name, p in systems.items()}
 
@@ -189,7 +194,7 @@ def main() -> None:
             return round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
 
         def sdg_benchmark(scorer) -> float:
-            return score(goal_decisions(frame, vectors, scorer, spaces, evidence))
+            return score(goal_decisions(frame, vectors, scorer, spaces, evidence, sentences))
 
         for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
             results[name]["sdg_benchmark_macro_f1"] = sdg_benchmark(scorer)
@@ -202,9 +207,10 @@ def main() -> None:
         results["parts"] = {}
         for name, features, with_exemplars in PARTS:
             model = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
-                                     config=ClassifierConfig(features=features),
+                                     sentence_vectors=sentences, config=ClassifierConfig(features=features),
                                      exemplars=exemplars if with_exemplars else None).model
-            results["parts"][name] = {"dev": dev_metrics(predict(dev, dev_vectors, model, spaces, evidence), dev_gold)}
+            predictions = predict(dev, dev_vectors, model, spaces, evidence, sentences)
+            results["parts"][name] = {"dev": dev_metrics(predictions, dev_gold)}
             if sdg_benchmark is not None:
                 results["parts"][name]["sdg_benchmark_macro_f1"] = sdg_benchmark(model)
         print("\nEach part of the trained classifier (sample only, held out), "
@@ -215,7 +221,8 @@ def main() -> None:
     print(f"\n{time.time() - started:.0f} s; full figures in {args.out}")
 
 
-PROTOTYPES = ("cosine", "cosine_centered", "cosine_gap", "inverse_rank")
+SENTENCES = ("sentence_best", "sentence_best_centered")
+PROTOTYPES = ("cosine", "cosine_centered", "cosine_gap", "inverse_rank") + SENTENCES
 LEXICON = ("lexicon_terms", "lexicon_any")
 ALWAYS = ("label_prior", "context")  # how common a label is, and a target's goal: not parts of their own
 
@@ -233,6 +240,7 @@ PARTS = (
     ("without prototypes", _without(*PROTOTYPES), True),
     ("without lexicon", _without(*LEXICON), True),
     ("without neighbours", _without("neighbour_vote"), True),
+    ("without closest sentence", _without(*SENTENCES), True),
     ("without number blocks", _without("series"), True),
     ("without goal exemplars", FEATURE_NAMES, False),
 )

@@ -227,7 +227,8 @@ def train_command(
     label_files = [seed_labels, *(labels or [])]
     try:
         result, folder = train_stage(inputs, label_files, store=store, encoder=make_encoder(encoder, p),
-                                     model_root=models, version=version, metrics_dir=metrics_dir)
+                                     model_root=models, version=version, metrics_dir=metrics_dir,
+                                     params=p)
     except (LabelFileError, ModelFileError, FileNotFoundError, ValueError) as exc:
         _fail(str(exc))
     typer.echo(f"trained on {result.recommendations} Recommendations ({result.documents} texts) and, for the SDG "

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline import atomic
-from pipeline.classify import EvidenceFinder, Scorer, classify, document_text
+from pipeline.classify import EvidenceFinder, Scorer, SentenceVectors, classify, document_text
 from pipeline.coverage import compute_coverage
 from pipeline.embed import (ChunkEncoder, EmbedStats, embed_recommendations, embed_texts, recommendation_vectors,
                             sentence_store, text_key)
@@ -68,7 +68,8 @@ def embed_stage(recommendations: Path, *, store: Path, encoder: Encoder, params:
 
 def embed_sentences(recs: pd.DataFrame, *, store: Path, encoder: Encoder, params: Params,
                     encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
-    """Embed every sentence ``classify`` may quote as the closest one to a label.
+    """Embed every sentence ``classify`` reads: for the closest-sentence features, and to quote the
+    closest one to a label.
 
     Embedding them all before classifying, in the chunks ``embed_texts`` chooses, batches them well (one
     document's few sentences at a time kept the CPU half idle) and, as for summaries, makes their
@@ -79,17 +80,15 @@ def embed_sentences(recs: pd.DataFrame, *, store: Path, encoder: Encoder, params
                        encode_chunks=encode_chunks)
 
 
-def sentence_ranker(encoder: Encoder, store_root: Path):
-    """Closest sentence to a label prototype, with sentence vectors cached like summaries."""
+def sentence_vectors(encoder: Encoder, store_root: Path) -> SentenceVectors:
+    """Sentences' vectors from the sentence store, embedding (and keeping) any it lacks."""
     store = sentence_store(store_root, encoder.version)
 
-    def closest(sents: list[str], prototype: np.ndarray) -> str:
-        if not sents:
-            return ""
+    def vectors(sents: list[str]) -> np.ndarray:
         embed_texts(store, encoder, {text_key(s): s for s in sents})
-        return sents[int(np.argmax(store.get([text_key(s) for s in sents]) @ prototype))]
+        return store.get([text_key(s) for s in sents])
 
-    return closest
+    return vectors
 
 
 def load_scorer(model_root: Path | None, spaces: LabelSpaces, params: Params,
@@ -114,20 +113,20 @@ class Classifier:
     spaces: LabelSpaces
     evidence: EvidenceFinder
     version: str
-    closest_sentence: object
+    sentence_vectors: SentenceVectors
     targets_kept: int
 
     def __call__(self, recs: pd.DataFrame, vectors: np.ndarray) -> pd.DataFrame:
         return classify(recs, vectors, scorer=self.scorer, spaces=getattr(self.scorer, "spaces", self.spaces),
                         evidence=self.evidence, model_version=self.version,
-                        closest_sentence=self.closest_sentence, targets_kept=self.targets_kept)
+                        sentence_vectors=self.sentence_vectors, targets_kept=self.targets_kept)
 
 
 def load_classifier(*, store: Path, encoder: Encoder, params: Params, model_root: Path | None = None) -> Classifier:
     taxonomy = load_taxonomy()
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     scorer, version = load_scorer(model_root, spaces, params, encoder.version)
-    return Classifier(scorer, spaces, EvidenceFinder(taxonomy), version, sentence_ranker(encoder, store),
+    return Classifier(scorer, spaces, EvidenceFinder(taxonomy), version, sentence_vectors(encoder, store),
                       params.classify.targets_kept)
 
 
@@ -160,9 +159,10 @@ def merge_labels(paths: list[Path], taxonomy) -> dict:
 
 
 def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder: Encoder,
-                model_root: Path, version: str | None = None,
-                metrics_dir: Path | None = None) -> tuple[TrainingResult, Path]:
+                model_root: Path, version: str | None = None, metrics_dir: Path | None = None,
+                params: Params | None = None) -> tuple[TrainingResult, Path]:
     """Train on the labelled Recommendations found in ``inputs`` and make the model current."""
+    params = params or Params()
     taxonomy = load_taxonomy()
     gold = merge_labels(list(labels), taxonomy)
     recs = ingest(inputs).recommendations
@@ -170,8 +170,10 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     exemplars = embed_exemplars(taxonomy, store_root=store, encoder=encoder)
+    for texts in (recs, exemplars.documents):  # in the chunks classifying them would embed them in
+        embed_sentences(texts, store=store, encoder=encoder, params=params)
     result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy),
-                              exemplars=exemplars)
+                              exemplars=exemplars, sentence_vectors=sentence_vectors(encoder, store))
     # new labels, encoder, features, settings or classifier code: a new version
     recipe = (f"{result.data_sha256}:{encoder.version}:{','.join(FEATURE_NAMES)}:"
               f"{json.dumps(result.model.config.__dict__, sort_keys=True)}:{deciding_sources_sha256()}")

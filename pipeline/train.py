@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from pipeline.classify import EvidenceFinder, build_inputs, find_evidence
+from pipeline.classify import EvidenceFinder, SentenceVectors, build_inputs, find_evidence
 from pipeline.embed import TextEncoder, embed_recommendations, recommendation_vectors
 from pipeline.ingest import text_sha256
 from pipeline.labels import GoldLabel, label_matrices, labelled
@@ -83,9 +83,12 @@ def per_label_metrics(decided: dict[str, np.ndarray], labels: dict[str, np.ndarr
 
 def train_classifier(recommendations: pd.DataFrame, vectors: np.ndarray, gold: dict[str, GoldLabel], *,
                      spaces: LabelSpaces, evidence: EvidenceFinder, config: ClassifierConfig | None = None,
+                     sentence_vectors: SentenceVectors | None,
                      exemplars: Exemplars | None = None) -> TrainingResult:
     """Fit on the rows of ``recommendations`` that have a gold label (both languages of each), and on
-    the goal ``exemplars`` if given. Cross-validated figures are the Recommendations' alone."""
+    the goal ``exemplars`` if given. Cross-validated figures are the Recommendations' alone.
+    ``sentence_vectors`` must be what classifying will have (``stages.sentence_vectors``); None takes
+    each document for its one sentence, for models that will be given no sentences either."""
     keep = recommendations["rec_id"].isin(gold).to_numpy()
     if keep.sum() == 0:
         raise ValueError("none of the labelled Recommendations is in the training texts")
@@ -93,7 +96,7 @@ def train_classifier(recommendations: pd.DataFrame, vectors: np.ndarray, gold: d
     if exemplars is not None:
         recs = pd.concat([recs, exemplars.documents], ignore_index=True)
         vectors, gold = np.vstack([vectors, exemplars.vectors]), {**gold, **exemplars.gold}
-    inputs = build_inputs(recs, vectors, find_evidence(recs, evidence), spaces.codes)
+    inputs = build_inputs(recs, vectors, find_evidence(recs, evidence), spaces, sentence_vectors)
     labels = label_matrices(recs["rec_id"].tolist(), gold, spaces.codes)
     model = WsisClassifier(spaces, config).fit(inputs, labels)
     rows = labelled(labels["action_line"])  # the Recommendations

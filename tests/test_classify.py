@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from pipeline.classify import Found, classify
+from pipeline.classify import Found, classify, closest_sentence_similarity
 from pipeline.model.spaces import LabelSpaces
 from pipeline.model.zero_shot import ZeroShotScorer
 from pipeline.params import ClassifyParams
@@ -61,7 +61,8 @@ def test_fused_rows_average_the_two_languages_and_carry_evidence():
     spaces = tiny_spaces()
     predictions = classify(recs, vectors, scorer=ZeroShotScorer(spaces, ClassifyParams(temperature=0.1)),
                            spaces=spaces, evidence=TermsOnly(), model_version="test",
-                           closest_sentence=lambda sents, prototype: sents[-1])
+                           sentence_vectors=lambda sents: _unit([[1, 0, 0] if s == "Ducts." else [0, 0.1, 1]
+                                                                 for s in sents]))
     assert PREDICTIONS.validate(predictions).equals(predictions)
     key = ["rec_id", "lang", "taxonomy", "label"]
     score = predictions.set_index(key)["score"]
@@ -78,3 +79,23 @@ def test_fused_rows_average_the_two_languages_and_carry_evidence():
     assert c5["evidence"] == "terms: encryption | «It uses encryption.»"
     c2 = indexed.loc[("ITU-T G.1 (01/2020)", "all", "action_line", "C2")]
     assert c2["assigned"] and c2["evidence"] == "closest sentence: «Ducts.»"
+
+
+def test_each_label_is_scored_by_the_sentence_closest_to_it():
+    """A document about fibre with one sentence on security is near C5 in that sentence, though its
+    other sentences pull its average away."""
+    spaces = tiny_spaces()
+    vectors = {"Fibre.": [1, 0, 0], "Ducts.": [1, 0.1, 0], "Keys are secret.": [0, 1, 0], "Health.": [0, 0, 1]}
+    found = [Found(["Fibre.", "Ducts.", "Keys are secret."], {}), Found([], {}), Found(["Health."], {})]
+    asked = []
+
+    def sentence_vectors(sents):
+        asked.append(list(sents))
+        return _unit([vectors[s] for s in sents])
+
+    closest = closest_sentence_similarity(found, spaces, sentence_vectors)
+    assert asked == [["Fibre.", "Ducts.", "Keys are secret.", "Health."]]  # one lookup for all documents
+    assert np.allclose(closest["action_line"], [[1, 1, 0], [0, 0, 0], [0, 0, 1]])
+    first = _unit([vectors[s] for s in found[0].sentences])
+    assert np.allclose(closest["sdg_target"][0], (first @ spaces.prototypes["sdg_target"].T).max(axis=0))
+    assert np.allclose(closest["sdg_goal"][0], spaces.similarity("sdg_goal", first).max(axis=0))

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.labels import GoldLabel, LabelFileError, label_matrices, read_gold
 from pipeline.model.classifier import ClassifierConfig, WsisClassifier
-from pipeline.model.features import Inputs
+from pipeline.model.features import FEATURE_NAMES, Inputs
 from pipeline.model.registry import ModelFileError, current_version, load_model, save_model, set_current
 from pipeline.model.spaces import LabelSpaces
 from pipeline.taxonomy import load_taxonomy
@@ -220,3 +220,25 @@ def test_a_model_can_leave_features_out_and_is_saved_with_that_choice(tmp_path):
     assert loaded.config.features == ("cosine", "neighbour_vote")
     for name, p in model.predict_proba(inputs).items():
         assert np.array_equal(p, loaded.predict_proba(inputs)[name])
+
+
+def test_the_heads_read_the_closest_sentence_as_configured_and_the_saved_model_too(tmp_path):
+    """The action-line head reads the closest sentence's similarity and its centred value; the SDG
+    heads the centred value only (``ClassifierConfig.left_out``)."""
+    spaces, inputs, labels = synthetic()
+    rng = np.random.default_rng(1)
+    inputs.sentences = {name: spaces.similarity(name, inputs.vectors) + rng.uniform(0, 0.3, labels[name].shape)
+                        for name in CODES}
+    assert inputs.subset(np.array([3, 1])).sentences["sdg_target"].tolist() == inputs.sentences["sdg_target"][[3, 1]].tolist()
+    model = WsisClassifier(spaces, ClassifierConfig(cv_repeats=1)).fit(inputs, labels)
+    assert model.heads_["action_line"].model_.coef_.shape == (1, len(FEATURE_NAMES))
+    assert model.heads_["sdg_goal"].model_.coef_.shape == (1, len(FEATURE_NAMES) - 1)
+    assert model.heads_["sdg_target"].scaler_.mean_.shape == (len(FEATURE_NAMES) - 1,)
+    loaded, _ = load_model(save_model(model, tmp_path / "v", {"version": "v"}))
+    assert {k: tuple(v) for k, v in loaded.config.left_out.items()} == {"sdg_goal": ("sentence_best",),
+                                                                       "sdg_target": ("sentence_best",)}
+    with_sentences = model.predict_proba(inputs)
+    for name, p in with_sentences.items():
+        assert np.array_equal(p, loaded.predict_proba(inputs)[name])
+    inputs.sentences = None  # each document then counts as its one sentence
+    assert not np.allclose(model.predict_proba(inputs)["action_line"], with_sentences["action_line"])

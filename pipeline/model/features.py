@@ -23,6 +23,8 @@ FEATURE_NAMES = (
     "label_prior",       # log of the label's smoothed frequency in the training labels
     "context",           # the parent goal's probability (SDG targets), else 1
     "series",            # 1 if the Recommendation's number is in a block typical of the label (taxonomy)
+    "sentence_best",     # similarity to the label of the text's closest sentence (``Inputs.sentences``)
+    "sentence_best_centered",  # minus its mean over the taxonomy's labels
 )
 
 
@@ -70,8 +72,10 @@ def _votes(sims: np.ndarray, train_labels: np.ndarray, k: int) -> np.ndarray:
 
 def pair_features(cosines: np.ndarray, lexicon_counts: np.ndarray, votes: np.ndarray,
                   prior: np.ndarray, context: np.ndarray | None = None,
-                  series: np.ndarray | None = None) -> np.ndarray:
-    """Stack per-pair features into an (n_docs * n_labels, n_features) matrix, documents outer."""
+                  series: np.ndarray | None = None, best_sentence: np.ndarray | None = None) -> np.ndarray:
+    """Stack per-pair features into an (n_docs * n_labels, n_features) matrix, documents outer.
+    Without ``best_sentence``, the document counts as its own one sentence (``cosines``)."""
+    best_sentence = cosines if best_sentence is None else best_sentence
     n_docs, n_labels = cosines.shape
     rank = np.argsort(np.argsort(-cosines, axis=1), axis=1) + 1
     columns = [
@@ -85,6 +89,8 @@ def pair_features(cosines: np.ndarray, lexicon_counts: np.ndarray, votes: np.nda
         np.broadcast_to(prior, (n_docs, n_labels)),
         np.ones_like(cosines) if context is None else context,
         np.zeros_like(cosines) if series is None else series,
+        best_sentence,
+        best_sentence - best_sentence.mean(axis=1, keepdims=True),
     ]
     return np.stack([c.reshape(-1) for c in columns], axis=1)
 
@@ -125,8 +131,13 @@ class Inputs:
     groups: np.ndarray                  # (n,) rec_id: the language versions of one edition share it
     series: dict[str, np.ndarray] | None = None  # taxonomy -> (n, n_labels) 1 where the number is typical
     langs: np.ndarray | None = None     # (n,) language of each document ("en", "fr")
+    # taxonomy -> (n, n_labels) each label's similarity to the document's closest sentence; without
+    # it, the classifier takes the document for its one sentence
+    sentences: dict[str, np.ndarray] | None = None
 
     def subset(self, index: np.ndarray) -> "Inputs":
-        return Inputs(self.vectors[index], {k: v[index] for k, v in self.lexicon.items()}, self.groups[index],
-                      None if self.series is None else {k: v[index] for k, v in self.series.items()},
-                      None if self.langs is None else self.langs[index])
+        def rows(by_taxonomy):
+            return None if by_taxonomy is None else {k: v[index] for k, v in by_taxonomy.items()}
+
+        return Inputs(self.vectors[index], rows(self.lexicon), self.groups[index], rows(self.series),
+                      None if self.langs is None else self.langs[index], rows(self.sentences))
