@@ -152,12 +152,12 @@ def classify(recommendations: pd.DataFrame, vectors: np.ndarray, *, scorer: Scor
     """
     recs = recommendations.reset_index(drop=True)
     found = find_evidence(recs, evidence)
-    inputs = build_inputs(recs, vectors, found, spaces, sentence_vectors)
     # One BLAS thread, so that a score never depends on the engine: with two, OpenBLAS's AVX2 kernels
     # split the products otherwise than a Dask worker's one thread does, and scores moved in the sixth
     # decimal. It costs nothing measurable (4,864 texts, median of 3: 7.32 and 7.16 s with two threads,
-    # 7.38 and 7.05 s with one).
+    # 7.38 and 7.05 s with one). The closest-sentence similarities are such products too.
     with threadpool_limits(limits=1, user_api="blas"):
+        inputs = build_inputs(recs, vectors, found, spaces, sentence_vectors)
         proba = scorer.predict_proba(inputs)
     groups = recs.groupby("rec_id", sort=True).indices
     fused = {name: np.stack([p[idx].mean(axis=0) for idx in groups.values()]) for name, p in proba.items()}
