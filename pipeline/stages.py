@@ -170,7 +170,8 @@ def train_stage(inputs: list[Path], labels: list[Path], *, store: Path, encoder:
     vectors = recommendation_vectors(recs, store_root=store, encoder_version=encoder.version)
     spaces = build_label_spaces(taxonomy, encoder=encoder, store_root=store)
     exemplars = embed_exemplars(taxonomy, store_root=store, encoder=encoder)
-    for texts in (recs, exemplars.documents):  # in the chunks classifying them would embed them in
+    # the sentences training reads, embedded in full batches before it asks for them
+    for texts in (recs[recs["rec_id"].isin(gold)], exemplars.documents):
         embed_sentences(texts, store=store, encoder=encoder, params=params)
     result = train_classifier(recs, vectors, gold, spaces=spaces, evidence=EvidenceFinder(taxonomy),
                               exemplars=exemplars, sentence_vectors=sentence_vectors(encoder, store))

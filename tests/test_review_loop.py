@@ -24,8 +24,8 @@ def test_review_fill_train_improves_on_held_out(tmp_path, embedding_store):
     set because on 26 (every fourth Recommendation, 25 seeds, 25 reviewed) one decision is 0.01-0.02 of
     micro-F1: over the four such subsets the loop gained -0.010, +0.050, -0.012 and +0.042; here it gained
     +0.025, +0.023 and +0.041 over three choices of seeds (2026-11-29). With the classifier of
-    2026-12-06 it gains +0.014 on this test's seeds (0.787 -> 0.801; goals 0.707 -> 0.741, targets
-    0.622 -> 0.660)."""
+    2026-12-06 before the closest-sentence features it gained +0.014 on this test's seeds (0.787 ->
+    0.801; goals 0.707 -> 0.741, targets 0.622 -> 0.660)."""
     texts = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str, keep_default_na=False)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
