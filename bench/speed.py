@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/speed.py [--catalogue CSV] [--editions JSONL] [--subset 128] [--repeats 3]
                                     [--configs naive,...,dask] [--engines local,dask] [--no-editions]
+                                    [--out bench/results/speed.json]
 
 One table, side by side: the naive baseline (torch fp32, batches of 32 in catalogue order, one thread),
 the previous default (torch bf16 autocast, batches of 32 sorted by characters), the reference fp32
@@ -17,14 +18,15 @@ paths, the local engine's default (OpenVINO int8) and the Dask engine on a 2-wor
   are counted once per process, so it is an upper bound;
 - ceiling: the FLOPs of the subset's real token counts against this machine's measured GEMM rates.
 
-Results go to stdout and to bench/results/speed.json. Other work on the machine slows every figure;
-the load average at each measurement is recorded.
+Results go to stdout and to ``--out`` (bench/results/speed.json), with the CPU they were measured on.
+Other work on the machine slows every figure; the load average at each measurement is recorded.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import platform
 import statistics
 import subprocess
 import sys
@@ -261,6 +263,16 @@ def python_result(code: str, what: str) -> dict:
     return json.loads(lines[-1][7:])
 
 
+def machine() -> dict:
+    """What the figures were measured on: the CPU's model name, its cores and its int8 dot product."""
+    from pipeline.encoder.cpu import CPUINFO, has_int8_dot_product
+
+    names = [line.partition(":")[2].strip() for line in
+             (CPUINFO.read_text().splitlines() if CPUINFO.exists() else []) if line.startswith("model name")]
+    return {"cpus": len(os.sched_getaffinity(0)), "cpu": names[0] if names else platform.processor(),
+            "int8_dot_product": has_int8_dot_product()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--catalogue", type=Path, default=CATALOGUE)
@@ -269,14 +281,15 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-full", action="store_true", help="throughput and ceiling only")
     parser.add_argument("--configs", default=",".join([*CONFIGS, "dask"]),
-                        help="throughput rows to (re)measure; the others are kept from speed.json")
+                        help="throughput rows to (re)measure; the others are kept from --out")
     parser.add_argument("--engines", default="local,dask", help="engines to run end to end")
     parser.add_argument("--no-editions", action="store_true", help="skip the 16,172-edition run")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "speed.json",
+                        help="results file (one per kind of CPU; rows not re-measured are kept from it)")
     args = parser.parse_args()
-    saved = ROOT / "bench" / "results" / "speed.json"
+    saved = args.out
     results: dict = json.loads(saved.read_text()) if saved.exists() else {}
-    results.update({"machine": {"cpus": len(os.sched_getaffinity(0))}, "subset": args.subset,
-                    "repeats": args.repeats})
+    results.update({"machine": machine(), "subset": args.subset, "repeats": args.repeats})
     results.setdefault("throughput", {})
     for key in args.configs.split(","):
         r = in_subprocess(key, args.catalogue, args.subset, args.repeats)
