@@ -32,11 +32,12 @@ def test_review_fill_train_improves_on_held_out(tmp_path, embedding_store):
     (119 held out, 30 seeds) it did not: 0.832 -> 0.831, goals 0.712 -> 0.723, targets 0.619 -> 0.589.
     So the loop's gain depends on which texts are held out and seeded; this test checks it on one."""
     texts = pd.read_csv(SAMPLE / "recommendations.csv", dtype=str, keep_default_na=False)
-    texts = texts[texts["rec_id"].isin(texts["rec_id"].unique()[:FIRST])]
+    kept = set(texts["rec_id"].unique()[:FIRST])
+    texts = texts[texts["rec_id"].isin(kept)]
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     texts.to_csv(corpus / "recommendations.csv", index=False)
-    gold = [g for g in map(json.loads, LABELS.read_text().splitlines()) if g["id"] in set(texts["rec_id"])]
+    gold = [g for g in map(json.loads, LABELS.read_text().splitlines()) if g["id"] in kept]
     ids = sorted(g["id"] for g in gold)
     held_out = set(ids[::3])
     pool = [i for i in ids if i not in held_out]
