@@ -1,7 +1,12 @@
 """Review queue: the Recommendations whose labels would teach the model most, as a sheet an analyst fills.
 
 Three signals, each a reason shown to the analyst:
-- *low margin*: the top two action lines score nearly the same, so the model is unsure which is primary;
+- *unsure*: action-line probabilities far from 0 and 1. The scores are calibrated, so a label at 0.5 is
+  a coin toss; the queue ranks by the sum of the binary entropies over the action lines (the bits an
+  analyst's answer is expected to give) and names each line scored between 0.25 and 0.75. It used to
+  rank by the margin between the top two lines, which sees only which line is primary, not a doubtful
+  secondary C5 or C6. Over four held-out splits of the sample the two taught the model equally well,
+  within a decision or two (bench/RESULTS.md, "Review queue");
 - *FR/EN disagreement*: the French and English versions of one edition got different action lines;
 - *matrix conflict*: an assigned SDG goal is not linked to any assigned action line in the WSIS–SDG matrix.
 The filled sheet goes back through ``wsis train --labels``; its rows are checked like any labels file.
@@ -10,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from pipeline.atomic import atomic_path, defuse_formulas
@@ -26,6 +32,15 @@ INSTRUCTIONS = [
 ]
 
 
+UNSURE = (0.25, 0.75)  # an action-line probability in this range is named in the row's reasons
+
+
+def binary_entropy(p: np.ndarray) -> np.ndarray:
+    """Bits of uncertainty in a yes/no decision made with probability ``p`` (1 at 0.5, 0 at 0 and 1)."""
+    p = np.clip(p, 1e-9, 1 - 1e-9)
+    return -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
+
+
 def _label_sets(predictions: pd.DataFrame, lang: str, taxonomy: str) -> pd.Series:
     rows = predictions[(predictions["lang"] == lang) & (predictions["taxonomy"] == taxonomy)]
     assigned = rows[rows["assigned"]].sort_values(["rec_id", "rank"])
@@ -37,8 +52,9 @@ def review_queue(predictions: pd.DataFrame, recommendations: pd.DataFrame, taxon
                  size: int = 50, already_labelled: set[str] = frozenset()) -> pd.DataFrame:
     """The ``size`` most informative unlabelled Recommendations, most informative first."""
     fused = predictions[(predictions["lang"] == "all") & (predictions["taxonomy"] == "action_line")]
-    top2 = fused[fused["rank"] <= 2].pivot(index="rec_id", columns="rank", values="score")
-    margin = (top2[1] - top2.get(2, 0.0)).rename("margin")
+    bits = fused.assign(bits=binary_entropy(fused["score"].to_numpy(dtype=float))).groupby("rec_id")["bits"].sum()
+    unsure = fused[fused["score"].between(*UNSURE)].sort_values(["rec_id", "rank"]).groupby("rec_id").apply(
+        lambda g: ", ".join(f"{l} {s:.2f}" for l, s in zip(g["label"], g["score"])), include_groups=False)
 
     lines = _label_sets(predictions, "all", "action_line")
     goals = _label_sets(predictions, "all", "sdg_goal")
@@ -48,12 +64,12 @@ def review_queue(predictions: pd.DataFrame, recommendations: pd.DataFrame, taxon
     linked = {(line, goal) for line, goal, _ in taxonomy.links}
 
     rows = []
-    for rec_id in margin.index:
+    for rec_id in bits.index:
         if rec_id in already_labelled:
             continue
-        reasons, priority = [], 1.0 - float(margin[rec_id])
-        if priority > 0.5:
-            reasons.append(f"low margin ({margin[rec_id]:.2f})")
+        reasons, priority = [], float(bits[rec_id])
+        if rec_id in unsure.index:
+            reasons.append(f"unsure of {unsure[rec_id]}")
         if rec_id in en.index and rec_id in fr.index and set(en[rec_id]) != set(fr[rec_id]):
             reasons.append(f"FR/EN disagree (en {' '.join(en[rec_id])}; fr {' '.join(fr[rec_id])})")
             priority += 1.0
@@ -61,7 +77,7 @@ def review_queue(predictions: pd.DataFrame, recommendations: pd.DataFrame, taxon
         if unlinked:
             reasons.append(f"goal(s) {' '.join(unlinked)} not linked to {' '.join(lines.get(rec_id, []))} in the WSIS-SDG matrix")
             priority += 0.5
-        rows.append({"id": rec_id, "priority": round(priority, 4), "reasons": "; ".join(reasons) or "low margin"})
+        rows.append({"id": rec_id, "priority": round(priority, 4), "reasons": "; ".join(reasons) or f"uncertainty {priority:.2f} bits"})
     queue = pd.DataFrame(rows, columns=["id", "priority", "reasons"])
     queue = queue.sort_values(["priority", "id"], ascending=[False, True]).head(size)
 
