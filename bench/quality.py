@@ -202,6 +202,7 @@ def main() -> None:
             results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = score(peer_goals(texts, args.shared))
 
     print_table(results)
+    print_intervals({name: results[name] for name in systems})
     print_calibration({name: results[name] for name in systems if name != "zero-shot"})
     if not args.no_parts:
         results["parts"] = {}
@@ -244,6 +245,19 @@ PARTS = (
     ("without number blocks", _without("series"), True),
     ("without goal exemplars", FEATURE_NAMES, False),
 )
+
+
+def print_intervals(results: dict) -> None:
+    """How far the dev set can be trusted: 95% bootstrap intervals over its Recommendations (six carry
+    C5), from ``pipeline.evaluate.f1_intervals``."""
+    print("\n95% bootstrap intervals over the dev Recommendations (all languages fused):\n")
+    print("| system | AL micro-F1 | C2 F1 | C5 F1 | C6 F1 |")
+    print("|---|---|---|---|---|")
+    for name, result in results.items():
+        dev = result["dev"]["all"]
+        cells = [dev["action_line"]["micro_f1_interval"],
+                 *(dev["priority_lines_f1_interval"][line] for line in ("C2", "C5", "C6"))]
+        print(f"| {name} | " + " | ".join(f"{c[0]:.2f}–{c[1]:.2f}" if c else "—" for c in cells) + " |")
 
 
 def print_calibration(results: dict) -> None:

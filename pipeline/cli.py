@@ -253,10 +253,16 @@ def evaluate_command(
     except (LabelFileError, FileNotFoundError) as exc:
         _fail(str(exc))
     m = evaluation.metrics
+    def interval(bounds) -> str:
+        return f" [{bounds[0]:.2f}–{bounds[1]:.2f}]" if bounds else ""
+
     for taxonomy in ("action_line", "sdg_goal", "sdg_target"):
         t = m[taxonomy]
-        typer.echo(f"{taxonomy:12s} n={t['n']:4d}  micro-F1 {t['micro_f1']:.3f}  macro-F1 {t['macro_f1']:.3f}")
-    typer.echo("priority lines F1: " + ", ".join(f"{k} {v:.3f}" for k, v in m["priority_lines_f1"].items()))
+        typer.echo(f"{taxonomy:12s} n={t['n']:4d}  micro-F1 {t['micro_f1']:.3f}{interval(t['micro_f1_interval'])}"
+                   f"  macro-F1 {t['macro_f1']:.3f}")
+    typer.echo("priority lines F1: " + ", ".join(f"{k} {v:.3f}{interval(m['priority_lines_f1_interval'][k])}"
+                                                 for k, v in m["priority_lines_f1"].items())
+               + "  (95% bootstrap intervals over the gold Recommendations)")
     agreement = m["fr_en_agreement"]["action_line"]
     typer.echo(f"FR-vs-EN agreement (action lines): {agreement['exact']} over {agreement['pairs']} pairs")
     for taxonomy, c in m["calibration"].items():

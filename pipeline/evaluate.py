@@ -1,10 +1,15 @@
 """Evaluate: compare predictions with gold labels — F1 overall, per label, for the priority lines,
 French-vs-English agreement, a confusion table of primary action lines, and how well the scores are
-calibrated (``calibration``)."""
+calibrated (``calibration``).
+
+Each micro-F1 and each priority line's F1 comes with a 95% bootstrap interval over the gold
+Recommendations (``f1_intervals``). A gold set with six C5 Recommendations cannot tell 0.77 from 0.85,
+and a chair reading "C5 F1 0.77" should see that."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.calibration import calibration
@@ -58,13 +63,46 @@ def score_sets(predicted: dict[str, set[str]], gold: dict[str, set[str]]) -> tup
     return summary, per_label
 
 
+def f1_intervals(predicted: dict[str, set[str]], gold: dict[str, set[str]], labels: list[str], *,
+                 draws: int = 2000, level: float = 0.95, seed: int = 0) -> dict[str, list[float] | None]:
+    """Percentile bootstrap intervals of F1, resampling the Recommendations in both with replacement:
+    one per label in ``labels``, and ``"micro"`` over every label. None where no draw has the label at
+    all (no gold and no prediction). Seeded, so the same inputs give the same intervals."""
+    ids = sorted(set(predicted) & set(gold))
+    if not ids:
+        return {label: None for label in [*labels, "micro"]}
+    every = sorted({l for i in ids for l in predicted[i] | gold[i]})
+    counts = np.array([[[l in predicted[i] and l in gold[i], l in predicted[i] and l not in gold[i],
+                         l not in predicted[i] and l in gold[i]] for l in every] for i in ids], dtype=float)
+    weights = np.random.default_rng(seed).multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=draws)
+    tp, fp, fn = np.moveaxis(np.einsum("bn,nlk->blk", weights, counts), 2, 0)  # each (draws, labels)
+    tail = 100 * (1 - level) / 2
+
+    def interval(tp, fp, fn) -> list[float] | None:
+        scored = 2 * tp + fp + fn > 0
+        if not scored.any():
+            return None
+        f1 = 2 * tp[scored] / (2 * tp[scored] + fp[scored] + fn[scored])
+        return [round(float(np.percentile(f1, tail)), 4), round(float(np.percentile(f1, 100 - tail)), 4)]
+
+    out = {label: interval(tp[:, every.index(label)], fp[:, every.index(label)], fn[:, every.index(label)])
+           if label in every else None for label in labels}
+    out["micro"] = interval(tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1))
+    return out
+
+
 def evaluate(predictions: pd.DataFrame, gold: dict[str, GoldLabel], *, lang: str = "all") -> Evaluation:
     metrics: dict = {"lang": lang}
     tables = []
     for taxonomy, field in GOLD_FIELD.items():
         truth = {rec_id: set(getattr(label, field)) for rec_id, label in gold.items()}
-        summary, per_label = score_sets(_assigned_sets(predictions, lang, taxonomy), truth)
-        metrics[taxonomy] = summary
+        predicted = _assigned_sets(predictions, lang, taxonomy)
+        summary, per_label = score_sets(predicted, truth)
+        priority = list(PRIORITY_LINES) if taxonomy == "action_line" else []
+        intervals = f1_intervals(predicted, truth, priority)
+        metrics[taxonomy] = {**summary, "micro_f1_interval": intervals["micro"]}
+        if priority:
+            metrics["priority_lines_f1_interval"] = {l: intervals[l] for l in priority}
         tables.append(per_label.assign(taxonomy=taxonomy))
     per_label = pd.concat(tables, ignore_index=True)[["taxonomy", "label", "support", "precision", "recall", "f1"]]
     lines = per_label[per_label["taxonomy"] == "action_line"].set_index("label")

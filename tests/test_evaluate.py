@@ -59,3 +59,30 @@ def test_a_perfectly_calibrated_score_has_no_calibration_error():
     rows = [row for i in range(10) for row in _scored(f"R{i}", {"C2": 0.5, "C6": 0.5})]
     c = evaluate(pd.DataFrame(rows), gold).metrics["calibration"]["action_line"]
     assert c["ece"] == 0.0 and c["brier"] == 0.25 and c["expected_true"] == c["observed_true"] == 10
+
+
+def test_f1_intervals_bracket_the_estimate_and_narrow_with_more_recommendations():
+    from pipeline.evaluate import f1_intervals
+
+    def case(n):  # n Recommendations on C5, one in six missed; n more on C2, all found
+        gold = {f"S{i}": {"C5"} for i in range(n)} | {f"N{i}": {"C2"} for i in range(n)}
+        predicted = {f"S{i}": set() if i % 6 == 0 else {"C5"} for i in range(n)} | {f"N{i}": {"C2"} for i in range(n)}
+        return f1_intervals(predicted, gold, ["C5", "C2", "C6"])
+
+    small, large = case(6), case(60)
+    assert small["C2"] == [1.0, 1.0] and small["C6"] is None
+    # C5: 5 of 6 found, F1 0.909; micro over both lines 11 of 12, F1 0.957
+    assert small["C5"][0] < 0.909 < small["C5"][1] == 1.0 and small["micro"][0] < 0.957 <= small["micro"][1]
+    assert large["C5"][1] - large["C5"][0] < (small["C5"][1] - small["C5"][0]) / 2
+    assert case(6) == small  # seeded
+    assert f1_intervals({}, {"A": {"C5"}}, ["C5"]) == {"C5": None, "micro": None}
+
+
+def test_evaluate_reports_intervals_for_micro_f1_and_the_priority_lines():
+    gold = {"A": GoldLabel("A", ("C2",), ()), "B": GoldLabel("B", ("C5", "C2"), ())}
+    evaluation = evaluate(pd.DataFrame(_rows("A", "all", ["C2"]) + _rows("B", "all", ["C5", "C6"])), gold)
+    intervals = evaluation.metrics["priority_lines_f1_interval"]
+    assert set(intervals) == {"C2", "C5", "C6"}
+    assert intervals["C6"] == [0.0, 0.0] and intervals["C5"][1] == 1.0
+    low, high = evaluation.metrics["action_line"]["micro_f1_interval"]
+    assert low <= 0.6667 <= high
