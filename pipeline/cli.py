@@ -253,6 +253,7 @@ def evaluate_command(
     except (LabelFileError, FileNotFoundError) as exc:
         _fail(str(exc))
     m = evaluation.metrics
+
     def interval(bounds) -> str:
         return f" [{bounds[0]:.2f}–{bounds[1]:.2f}]" if bounds else ""
 
