@@ -41,7 +41,7 @@ from pipeline.model.spaces import build_label_spaces  # noqa: E402
 from pipeline.model.zero_shot import ZeroShotScorer  # noqa: E402
 from pipeline.params import ClassifyParams, load_params  # noqa: E402
 from pipeline.stages import make_encoder, sentence_vectors  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
+from pipeline.taxonomy import PRIORITY_LINES, load_taxonomy  # noqa: E402
 from pipeline.train import embed_exemplars, train_classifier  # noqa: E402
 
 
@@ -251,12 +251,12 @@ def print_intervals(results: dict) -> None:
     """How far the dev set can be trusted: 95% bootstrap intervals over its Recommendations (six carry
     C5), from ``pipeline.evaluate.f1_intervals``."""
     print("\n95% bootstrap intervals over the dev Recommendations (all languages fused):\n")
-    print("| system | AL micro-F1 | C2 F1 | C5 F1 | C6 F1 |")
-    print("|---|---|---|---|---|")
+    print("| system | AL micro-F1 | " + " | ".join(f"{line} F1" for line in PRIORITY_LINES) + " |")
+    print("|---|---|" + "---|" * len(PRIORITY_LINES))
     for name, result in results.items():
         dev = result["dev"]["all"]
         cells = [dev["action_line"]["micro_f1_interval"],
-                 *(dev["priority_lines_f1_interval"][line] for line in ("C2", "C5", "C6"))]
+                 *(dev["priority_lines_f1_interval"][line] for line in PRIORITY_LINES)]
         print(f"| {name} | " + " | ".join(f"{c[0]:.2f}–{c[1]:.2f}" if c else "—" for c in cells) + " |")
 
 

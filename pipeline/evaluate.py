@@ -41,22 +41,28 @@ def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
-def score_sets(predicted: dict[str, set[str]], gold: dict[str, set[str]]) -> tuple[dict, pd.DataFrame]:
-    """Micro/macro F1 over the Recommendations in both, and per-label figures."""
+def _outcomes(predicted: dict[str, set[str]], gold: dict[str, set[str]]) -> tuple[list[str], list[str], np.ndarray]:
+    """The Recommendations in both, the labels either gives them, and an (ids, labels, 3) array of
+    true positives, false positives and false negatives: what every F1 here is counted from."""
     ids = sorted(set(predicted) & set(gold))
     labels = sorted({l for i in ids for l in predicted[i] | gold[i]})
-    rows, totals = [], [0, 0, 0]
-    for label in labels:
-        tp = sum(label in predicted[i] and label in gold[i] for i in ids)
-        fp = sum(label in predicted[i] and label not in gold[i] for i in ids)
-        fn = sum(label not in predicted[i] and label in gold[i] for i in ids)
-        totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
+    counts = np.array([[[l in predicted[i] and l in gold[i], l in predicted[i] and l not in gold[i],
+                         l not in predicted[i] and l in gold[i]] for l in labels] for i in ids], dtype=int)
+    return ids, labels, counts.reshape(len(ids), len(labels), 3)
+
+
+def score_sets(predicted: dict[str, set[str]], gold: dict[str, set[str]]) -> tuple[dict, pd.DataFrame]:
+    """Micro/macro F1 over the Recommendations in both, and per-label figures."""
+    ids, labels, counts = _outcomes(predicted, gold)
+    by_label = counts.sum(axis=0)
+    rows = []
+    for label, (tp, fp, fn) in zip(labels, by_label.tolist()):
         p, r, f = _prf(tp, fp, fn)
         rows.append({"label": label, "support": tp + fn, "precision": round(p, 4), "recall": round(r, 4),
                      "f1": round(f, 4)})
     per_label = pd.DataFrame(rows, columns=["label", "support", "precision", "recall", "f1"])
     supported = per_label[per_label["support"] > 0]
-    p, r, f = _prf(*totals)
+    p, r, f = _prf(*by_label.sum(axis=0).tolist())
     summary = {"n": len(ids), "micro_precision": round(p, 4), "micro_recall": round(r, 4),
                "micro_f1": round(f, 4),
                "macro_f1": round(float(supported["f1"].mean()), 4) if len(supported) else 0.0}
@@ -68,14 +74,11 @@ def f1_intervals(predicted: dict[str, set[str]], gold: dict[str, set[str]], labe
     """Percentile bootstrap intervals of F1, resampling the Recommendations in both with replacement:
     one per label in ``labels``, and ``"micro"`` over every label. None where no draw has the label at
     all (no gold and no prediction). Seeded, so the same inputs give the same intervals."""
-    ids = sorted(set(predicted) & set(gold))
+    ids, every, counts = _outcomes(predicted, gold)
     if not ids:
         return {label: None for label in [*labels, "micro"]}
-    every = sorted({l for i in ids for l in predicted[i] | gold[i]})
-    counts = np.array([[[l in predicted[i] and l in gold[i], l in predicted[i] and l not in gold[i],
-                         l not in predicted[i] and l in gold[i]] for l in every] for i in ids], dtype=float)
     weights = np.random.default_rng(seed).multinomial(len(ids), np.full(len(ids), 1 / len(ids)), size=draws)
-    tp, fp, fn = np.moveaxis(np.einsum("bn,nlk->blk", weights, counts), 2, 0)  # each (draws, labels)
+    resampled = np.einsum("bn,nlk->blk", weights, counts)  # (draws, labels, tp/fp/fn)
     tail = 100 * (1 - level) / 2
 
     def interval(tp, fp, fn) -> list[float] | None:
@@ -85,9 +88,8 @@ def f1_intervals(predicted: dict[str, set[str]], gold: dict[str, set[str]], labe
         f1 = 2 * tp[scored] / (2 * tp[scored] + fp[scored] + fn[scored])
         return [round(float(np.percentile(f1, tail)), 4), round(float(np.percentile(f1, 100 - tail)), 4)]
 
-    out = {label: interval(tp[:, every.index(label)], fp[:, every.index(label)], fn[:, every.index(label)])
-           if label in every else None for label in labels}
-    out["micro"] = interval(tp.sum(axis=1), fp.sum(axis=1), fn.sum(axis=1))
+    out = {label: interval(*resampled[:, every.index(label)].T) if label in every else None for label in labels}
+    out["micro"] = interval(*resampled.sum(axis=1).T)
     return out
 
 
