@@ -13,7 +13,7 @@ test management, performance benchmarks, monitoring and subjective test methods 
 Every audited text was predicted C6 by some model, so the figures say how precise the C6 decisions are
 there, and how many of the texts the audit calls C6 a model keeps; they are not a recall over the
 catalogue. The judge applied our own convention, so this measures consistency with it, not truth.
-Texts that are in the training sample are left out.
+Texts whose Recommendation number is in the training sample are left out.
 
     wsis run ../shared/data/itu-t-relaton/itu_t_inforce_recommendations.csv --out /tmp/catalogue
     python bench/catalogue_audit.py shipped=/tmp/catalogue [before=/tmp/old-run ...]
@@ -22,25 +22,33 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.identifiers import parse_rec_id  # noqa: E402
+from pipeline.stages import read_predictions  # noqa: E402
+
 AUDIT = ROOT / "bench" / "data" / "catalogue_c6_audit.jsonl"
 SAMPLE = ROOT / "data" / "raw" / "sample" / "recommendations.csv"
 
 
 def load_audit(path: Path = AUDIT, sample: Path = SAMPLE) -> pd.DataFrame:
     audit = pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()])
-    trained_on = set(pd.read_csv(sample, dtype=str)["rec_id"])
-    return audit[~audit["id"].isin(trained_on)].reset_index(drop=True)
+    trained_on = set(pd.read_csv(sample, dtype=str)["number"])
+    numbers = audit["id"].map(lambda rec_id: parse_rec_id(rec_id).number)
+    return audit[~numbers.isin(trained_on)].reset_index(drop=True)
 
 
-def decisions(run: Path, label: str) -> dict[str, bool]:
-    """The fused decision per Recommendation for one label, from a `wsis run` output folder."""
-    predictions = pd.read_parquet(run / "predictions.parquet", columns=["rec_id", "lang", "label", "assigned"])
-    rows = predictions[(predictions["label"] == label) & (predictions["lang"] == "all")]
+def decisions(run: Path, action_line: str) -> dict[str, bool]:
+    """The fused decision per Recommendation for one action line, from a `wsis run` output folder."""
+    predictions = read_predictions(run / "predictions.csv")
+    rows = predictions[(predictions["taxonomy"] == "action_line") & (predictions["label"] == action_line)
+                       & (predictions["lang"] == "all")]
     return dict(zip(rows["rec_id"], rows["assigned"]))
 
 
@@ -49,9 +57,10 @@ def agreement(audit: pd.DataFrame, assigned: dict[str, bool]) -> dict[str, int |
     applies = audit["applies"].astype(bool)
     true_positive = int((predicted & applies).sum())
     return {"texts": len(audit), "predicted": int(predicted.sum()), "agreed_true": true_positive,
-            "agreed_false": int((~predicted & ~applies).sum()), "audit_true": int(applies.sum()),
+            "audit_true": int(applies.sum()),
             "precision": round(true_positive / max(int(predicted.sum()), 1), 3),
-            "kept": round(true_positive / max(int(applies.sum()), 1), 3)}
+            "kept": round(true_positive / max(int(applies.sum()), 1), 3),
+            "agreement": round(float((predicted == applies).mean()), 3)}
 
 
 def main() -> None:
@@ -67,9 +76,8 @@ def main() -> None:
         for group in ("changed", "stable", None):
             part = audit if group is None else audit[audit["drawn_from"] == group]
             a = agreement(part, assigned)
-            agreed = (a["agreed_true"] + a["agreed_false"]) / a["texts"]
             print(f"| {name} | {group or 'all'} | {a['texts']} | {a['predicted']} | {a['agreed_true']} ({a['precision']:.3f}) "
-                  f"| {a['agreed_true']} of {a['audit_true']} ({a['kept']:.3f}) | {agreed:.3f} |")
+                  f"| {a['agreed_true']} of {a['audit_true']} ({a['kept']:.3f}) | {a['agreement']:.3f} |")
 
 
 if __name__ == "__main__":
