@@ -1,19 +1,32 @@
 """How often the C6 decisions on the real catalogue agree with a reading of the labelling guide.
 
 The dev set holds 18 C6 Recommendations, too few to see what a labelling decision does to the other
-4,000 in-force texts a chair reads about. `bench/data/catalogue_c6_audit.jsonl` holds 190 of them
-judged one by one against the guide's C6 row and the sample's convention for test specifications
-(conformance and interoperability test specifications and PICS proformas are C6; test notations,
-test management, performance benchmarks, monitoring and subjective test methods are not):
+4,000 in-force texts a chair reads about. Two audits judge catalogue texts one by one, from the title
+and abstract, against the guide's C6 row and the sample's reading of it. Texts whose Recommendation
+number is in the training sample are left out.
+
+`bench/data/catalogue_c6_audit.jsonl`, the precision audit (2026-12-07): 190 texts, every one of them
+labelled C6 by some model, judged by the sample's convention for test specifications (conformance and
+interoperability test specifications and PICS proformas are C6; test notations, test management,
+performance benchmarks, monitoring and subjective test methods are not):
 
 - "changed": 140 texts that one model labelled C6 and the one before it did not (wsis-781d3b6cd1
-  against wsis-0736e1f125, the relabelling of conformance test specifications on 2026-12-07);
+  against wsis-0736e1f125, the relabelling of conformance test specifications);
 - "stable": 50 drawn at random from those both models labelled C6.
 
-Every audited text was predicted C6 by some model, so the figures say how precise the C6 decisions are
-there, and how many of the texts the audit calls C6 a model keeps; they are not a recall over the
-catalogue. The judge applied our own convention, so this measures consistency with it, not truth.
-Texts whose Recommendation number is in the training sample are left out.
+It says how precise the C6 decisions are there, and how many of the texts it calls C6 a model keeps.
+
+`bench/data/catalogue_c6_keyword_audit.jsonl`, the keyword audit (2026-12-07): the 676 in-force texts
+(not in the sample, the dev set or the first audit) whose title or abstract names a C6 topic of the
+guide (charging, accounting, tariffs, settlement, numbering, naming, addressing, identifiers, country
+codes, counterfeit or stolen devices, consumers, roaming, conformance, interoperability, regulation,
+policy, spectrum, IP addresses, domain names, quality of service), split by what wsis-7fd1159720 said:
+40 drawn at random from the 141 it labelled C6 and 100 from the 535 it did not. Each stratum is a
+random sample of its own, so for any model the figures over all 676 are estimated by weighting each
+audited text by its stratum's size over the number audited in it: that gives a recall as well as a
+precision, within those 676 texts.
+
+The judges applied our own convention, so this measures consistency with it, not truth.
 
     wsis run ../shared/data/itu-t-relaton/itu_t_inforce_recommendations.csv --out /tmp/catalogue
     python bench/catalogue_audit.py shipped=/tmp/catalogue [before=/tmp/old-run ...]
@@ -34,6 +47,7 @@ from pipeline.identifiers import parse_rec_id  # noqa: E402
 from pipeline.stages import read_predictions  # noqa: E402
 
 AUDIT = ROOT / "bench" / "data" / "catalogue_c6_audit.jsonl"
+KEYWORD_AUDIT = ROOT / "bench" / "data" / "catalogue_c6_keyword_audit.jsonl"
 SAMPLE = ROOT / "data" / "raw" / "sample" / "recommendations.csv"
 
 
@@ -63,21 +77,39 @@ def agreement(audit: pd.DataFrame, assigned: dict[str, bool]) -> dict[str, int |
             "agreement": round(float((predicted == applies).mean()), 3)}
 
 
+def weighted(audit: pd.DataFrame, assigned: dict[str, bool]) -> dict[str, float]:
+    """Precision and recall over a stratified audit's whole population: each text stands for
+    stratum_size / (texts audited in its stratum) texts."""
+    weight = audit["stratum_size"] / audit.groupby("drawn_from")["id"].transform("size")
+    predicted = audit["id"].map(assigned).fillna(False).astype(bool)
+    applies = audit["applies"].astype(bool)
+    true_positive = float(weight[predicted & applies].sum())
+    return {"population": int(audit.groupby("drawn_from")["stratum_size"].first().sum()),
+            "precision": round(true_positive / max(float(weight[predicted].sum()), 1e-9), 3),
+            "recall": round(true_positive / max(float(weight[applies].sum()), 1e-9), 3)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", help="NAME=FOLDER of a `wsis run` over the in-force catalogue")
     args = parser.parse_args()
-    audit = load_audit()
-    print(f"{len(audit)} audited texts ({int(audit['applies'].sum())} judged C6), none in the training sample\n")
-    print("| run | set | texts | predicted C6 | of them judged C6 (precision) | judged C6 kept | agreement |")
-    print("|---|---|---|---|---|---|---|")
-    for name, folder in (run.split("=", 1) for run in args.runs):
-        assigned = decisions(Path(folder), "C6")
-        for group in ("changed", "stable", None):
-            part = audit if group is None else audit[audit["drawn_from"] == group]
-            a = agreement(part, assigned)
-            print(f"| {name} | {group or 'all'} | {a['texts']} | {a['predicted']} | {a['agreed_true']} ({a['precision']:.3f}) "
-                  f"| {a['agreed_true']} of {a['audit_true']} ({a['kept']:.3f}) | {a['agreement']:.3f} |")
+    runs = [(name, decisions(Path(folder), "C6")) for name, folder in (run.split("=", 1) for run in args.runs)]
+    audits = {"precision audit": load_audit(AUDIT), "keyword audit": load_audit(KEYWORD_AUDIT)}
+    for title, audit in audits.items():
+        print(f"\n{title}: {len(audit)} texts ({int(audit['applies'].sum())} judged C6), none in the training sample\n")
+        print("| run | set | texts | predicted C6 | of them judged C6 (precision) | judged C6 kept | agreement |")
+        print("|---|---|---|---|---|---|---|")
+        for name, assigned in runs:
+            for group in [*sorted(audit["drawn_from"].unique()), None]:
+                part = audit if group is None else audit[audit["drawn_from"] == group]
+                a = agreement(part, assigned)
+                print(f"| {name} | {group or 'all'} | {a['texts']} | {a['predicted']} | {a['agreed_true']} ({a['precision']:.3f}) "
+                      f"| {a['agreed_true']} of {a['audit_true']} ({a['kept']:.3f}) | {a['agreement']:.3f} |")
+        if "stratum_size" in audit:
+            print("\n| run | estimated over | precision | recall |\n|---|---|---|---|")
+            for name, assigned in runs:
+                w = weighted(audit, assigned)
+                print(f"| {name} | {w['population']} keyword texts | {w['precision']:.3f} | {w['recall']:.3f} |")
 
 
 if __name__ == "__main__":
