@@ -1,4 +1,4 @@
-"""How often the C6 decisions on the real catalogue agree with a reading of the labelling guide.
+"""How often the C6 and C5 decisions on the real catalogue agree with a reading of the labelling guide.
 
 The dev set holds 18 C6 Recommendations, too few to see what a labelling decision does to the other
 4,000 in-force texts a chair reads about. Two audits judge catalogue texts one by one, from the title
@@ -26,6 +26,15 @@ random sample of its own, so for any model the figures over all 676 are estimate
 audited text by its stratum's size over the number audited in it: that gives a recall as well as a
 precision, within those 676 texts.
 
+`bench/data/catalogue_c5_keyword_audit.jsonl`, the C5 keyword audit (2026-12-07), is built the same way
+for C5, the priority line the dev set holds only six of: the 529 in-force texts (not in the sample or
+the dev set) whose title or abstract names a C5 topic (security, authentication, authorization,
+privacy, trust, identity, spam, fraud, malware, encryption, cryptography, PKI, attacks, threats,
+cyber-, vulnerabilities, intrusion, confidentiality, integrity, access control, biometrics, anonymity,
+child online protection, PII, DDoS, botnets, phishing, spoofing, blockchain, distributed ledgers),
+split by what wsis-cd1a70da71 said: 40 drawn at random from the 278 it labelled C5 and 100 from the
+251 it did not.
+
 The judges applied our own convention, so this measures consistency with it, not truth.
 
     wsis run ../shared/data/itu-t-relaton/itu_t_inforce_recommendations.csv --out /tmp/catalogue
@@ -48,6 +57,8 @@ from pipeline.stages import read_predictions  # noqa: E402
 
 AUDIT = ROOT / "bench" / "data" / "catalogue_c6_audit.jsonl"
 KEYWORD_AUDIT = ROOT / "bench" / "data" / "catalogue_c6_keyword_audit.jsonl"
+C5_KEYWORD_AUDIT = ROOT / "bench" / "data" / "catalogue_c5_keyword_audit.jsonl"
+AUDITS = {"C6 precision audit": AUDIT, "C6 keyword audit": KEYWORD_AUDIT, "C5 keyword audit": C5_KEYWORD_AUDIT}
 SAMPLE = ROOT / "data" / "raw" / "sample" / "recommendations.csv"
 
 
@@ -93,11 +104,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", help="NAME=FOLDER of a `wsis run` over the in-force catalogue")
     args = parser.parse_args()
-    runs = [(name, decisions(Path(folder), "C6")) for name, folder in (run.split("=", 1) for run in args.runs)]
-    audits = {"precision audit": load_audit(AUDIT), "keyword audit": load_audit(KEYWORD_AUDIT)}
-    for title, audit in audits.items():
-        print(f"\n{title}: {len(audit)} texts ({int(audit['applies'].sum())} judged C6), none in the training sample\n")
-        print("| run | set | texts | predicted C6 | of them judged C6 (precision) | judged C6 kept | agreement |")
+    folders = [(name, Path(folder)) for name, folder in (run.split("=", 1) for run in args.runs)]
+    for title, path in AUDITS.items():
+        audit = load_audit(path)
+        (label,) = audit["label"].unique()
+        runs = [(name, decisions(folder, label)) for name, folder in folders]
+        print(f"\n{title}: {len(audit)} texts ({int(audit['applies'].sum())} judged {label}), none in the training sample\n")
+        print(f"| run | set | texts | predicted {label} | of them judged {label} (precision) | judged {label} kept | agreement |")
         print("|---|---|---|---|---|---|---|")
         for name, assigned in runs:
             for group in [*sorted(audit["drawn_from"].unique()), None]:
