@@ -1,9 +1,10 @@
 """How often the C6 and C5 decisions on the real catalogue agree with a reading of the labelling guide.
 
-The dev set holds 18 C6 Recommendations, too few to see what a labelling decision does to the other
-4,000 in-force texts a chair reads about. Two audits judge catalogue texts one by one, from the title
-and abstract, against the guide's C6 row and the sample's reading of it. Texts whose Recommendation
-number is in the training sample are left out.
+The dev set holds 18 C6 and 6 C5 Recommendations, too few to see what a labelling decision does to the
+other 4,000 in-force texts a chair reads about. Three audits judge catalogue texts one by one, from the
+title and abstract, against the guide's C6 or C5 row and the sample's reading of it. Texts whose
+Recommendation number is in the training sample are left out, and no draw for the sample may take an
+audited text.
 
 `bench/data/catalogue_c6_audit.jsonl`, the precision audit (2026-12-07): 190 texts, every one of them
 labelled C6 by some model, judged by the sample's convention for test specifications (conformance and
