@@ -70,17 +70,25 @@ def load_audit(path: Path = AUDIT, sample: Path = SAMPLE) -> pd.DataFrame:
     return audit[~numbers.isin(trained_on)].reset_index(drop=True)
 
 
-def decisions(run: Path, action_line: str) -> dict[str, bool]:
-    """The fused decision per Recommendation for one action line, from a `wsis run` output folder."""
+def fused_action_lines(run: Path) -> pd.DataFrame:
+    """The fused (FR+EN) action-line decisions of a `wsis run` output folder."""
     predictions = read_predictions(run / "predictions.csv")
-    rows = predictions[(predictions["taxonomy"] == "action_line") & (predictions["label"] == action_line)
-                       & (predictions["lang"] == "all")]
+    return predictions[(predictions["taxonomy"] == "action_line") & (predictions["lang"] == "all")]
+
+
+def decisions(fused: pd.DataFrame, action_line: str) -> dict[str, bool]:
+    """The fused decision per Recommendation for one action line."""
+    rows = fused[fused["label"] == action_line]
     return dict(zip(rows["rec_id"], rows["assigned"]))
 
 
+def outcomes(audit: pd.DataFrame, assigned: dict[str, bool]) -> tuple[pd.Series, pd.Series]:
+    """Per audited text: did the model assign the label, and did the judge say it applies."""
+    return audit["id"].map(assigned).fillna(False).astype(bool), audit["applies"].astype(bool)
+
+
 def agreement(audit: pd.DataFrame, assigned: dict[str, bool]) -> dict[str, int | float]:
-    predicted = audit["id"].map(assigned).fillna(False).astype(bool)
-    applies = audit["applies"].astype(bool)
+    predicted, applies = outcomes(audit, assigned)
     true_positive = int((predicted & applies).sum())
     return {"texts": len(audit), "predicted": int(predicted.sum()), "agreed_true": true_positive,
             "audit_true": int(applies.sum()),
@@ -93,8 +101,7 @@ def weighted(audit: pd.DataFrame, assigned: dict[str, bool]) -> dict[str, float]
     """Precision and recall over a stratified audit's whole population: each text stands for
     stratum_size / (texts audited in its stratum) texts."""
     weight = audit["stratum_size"] / audit.groupby("drawn_from")["id"].transform("size")
-    predicted = audit["id"].map(assigned).fillna(False).astype(bool)
-    applies = audit["applies"].astype(bool)
+    predicted, applies = outcomes(audit, assigned)
     true_positive = float(weight[predicted & applies].sum())
     return {"population": int(audit.groupby("drawn_from")["stratum_size"].first().sum()),
             "precision": round(true_positive / max(float(weight[predicted].sum()), 1e-9), 3),
@@ -105,11 +112,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("runs", nargs="+", help="NAME=FOLDER of a `wsis run` over the in-force catalogue")
     args = parser.parse_args()
-    folders = [(name, Path(folder)) for name, folder in (run.split("=", 1) for run in args.runs)]
+    fused = [(name, fused_action_lines(Path(folder))) for name, folder in (run.split("=", 1) for run in args.runs)]
     for title, path in AUDITS.items():
         audit = load_audit(path)
         (label,) = audit["label"].unique()
-        runs = [(name, decisions(folder, label)) for name, folder in folders]
+        runs = [(name, decisions(run, label)) for name, run in fused]
         print(f"\n{title}: {len(audit)} texts ({int(audit['applies'].sum())} judged {label}), none in the training sample\n")
         print(f"| run | set | texts | predicted {label} | of them judged {label} (precision) | judged {label} kept | agreement |")
         print("|---|---|---|---|---|---|---|")
