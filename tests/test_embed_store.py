@@ -119,3 +119,15 @@ def test_unsealed_shards_from_before_sealing_are_refused(tmp_path):
              vectors=np.ones((1, 8), np.float32))
     assert store.missing([text_key("x")]) == [text_key("x")]
     assert [p.name for p in store.folder.iterdir()] == ["shard-0123456789abcdef0123.npz.refused"]
+
+
+def test_summaries_are_stored_and_int8_calibrated_in_one_role():
+    """The int8 encoder's activation ranges come from summaries prefixed as the pipeline embeds them."""
+    from pipeline.embed import DOCUMENT_ROLE
+    from pipeline.encoder.openvino_build import DEFAULT_CALIBRATION, calibration_texts
+    from tests.conftest import ROOT
+
+    calibration = [str(ROOT / path) for path in DEFAULT_CALIBRATION]
+    assert calibration_texts(calibration)[0].startswith(f"{DOCUMENT_ROLE}: ")
+    assert calibration_texts(calibration, "query")[0].startswith("query: ")
+    assert EmbeddingStore(ROOT, "v").folder.name == DOCUMENT_ROLE

@@ -3,7 +3,8 @@
 Why at build time: quantization needs calibration data and a minute of CPU; a run should only load.
 The int8 recipe (``RECIPE``) is NNCF post-training quantization for transformers, calibrated on a frozen
 bilingual calibration set (``data/raw/calibration``: the first 128 Recommendations of our sample, as
-they were when the recipe was chosen) as ``passage:`` and the taxonomy's label descriptions (``query:``),
+they were when the recipe was chosen) in the role summaries are embedded in (``pipeline.embed.DOCUMENT_ROLE``)
+and the taxonomy's label descriptions (``query:``),
 with SmoothQuant at alpha 0.75 and the FFN output projection of a few layers left in fp32 (see
 ``openvino_runtime`` and ``_quantize``). Each IR folder gets a
 BUILD.json with the sha256 of what was written; that hash is part of ``Encoder.version``, so a rebuilt
@@ -40,18 +41,20 @@ CALIBRATION_BATCH = 4
 DEFAULT_CALIBRATION = ("data/raw/calibration",)
 
 
-def calibration_texts(inputs: Sequence[str | Path]) -> list[str]:
-    """Prefixed texts as the encoder will see them: calibration summaries and label descriptions."""
+def calibration_texts(inputs: Sequence[str | Path], role: str | None = None) -> list[str]:
+    """Prefixed texts as the encoder will see them: calibration summaries (in ``role``, by default the
+    pipeline's ``DOCUMENT_ROLE``) and label descriptions."""
+    from pipeline.embed import DOCUMENT_ROLE
     from pipeline.ingest import embedding_text, ingest
     from pipeline.taxonomy import LANGS, load_taxonomy
 
     recs = ingest(inputs).recommendations if inputs else None
-    passages = [] if recs is None else [
-        f"passage: {embedding_text(t or '', s)}" for t, s in zip(recs["title"], recs["summary"])]
+    summaries = [] if recs is None else [
+        f"{role or DOCUMENT_ROLE}: {embedding_text(t or '', s)}" for t, s in zip(recs["title"], recs["summary"])]
     taxonomy = load_taxonomy()
     queries = [f"query: {label.text(lang)}" for name in ("action_line", "sdg_goal", "sdg_target")
                for label in taxonomy.labels(name) for lang in LANGS]
-    return passages + queries
+    return summaries + queries
 
 
 def _pooled_module(encoder_path: Path):
