@@ -45,7 +45,7 @@ def catalogue_texts(n: int | None, seed: int) -> list[str]:
 
 
 def torch_reference(texts: list[str], name: str, role: str) -> np.ndarray:
-    path = ROOT / "bench" / ".cache" / "int8-recipes" / (f"{name}.npy" if role == "passage" else f"{name}-{role}.npy")
+    path = ROOT / "bench" / ".cache" / "int8-recipes" / f"{name}-{role}.npy"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         encoder = Encoder(ENCODER, precision="fp32", runtime="torch", batch_tokens=1 << 20, batch_size=8)

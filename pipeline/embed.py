@@ -62,6 +62,7 @@ class EmbeddingStore:
 
     def __init__(self, root: Path, encoder_version: str, role: str = DOCUMENT_ROLE):
         safe = re.sub(r"[^\w.@-]", "_", encoder_version)
+        self.role = role  # what its texts are prefixed with when embedded (``embed_texts``)
         self.folder = Path(root) / safe / role
         self._index: dict[str, tuple[Path, int]] | None = None
         self._loaded: dict[Path, np.ndarray] = {}
@@ -167,9 +168,9 @@ def encode_chunks_locally(encoder: TextEncoder) -> ChunkEncoder:
 
 
 def embed_texts(store: EmbeddingStore, encoder: TextEncoder, keyed_texts: dict[str, str],
-                *, role: str = DOCUMENT_ROLE, chunk_size: int = 512,
-                encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
-    """Embed the texts whose keys the store lacks, ``chunk_size`` at a time, one shard per chunk.
+                *, chunk_size: int = 512, encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
+    """Embed the texts whose keys the store lacks, in the store's role, ``chunk_size`` at a time, one
+    shard per chunk.
 
     The chunks (which texts, in which order) depend only on the store and the texts, never on who
     encodes them: ``encode_chunks`` (the local engine's by default, or the Dask engine's) gets the same
@@ -178,7 +179,7 @@ def embed_texts(store: EmbeddingStore, encoder: TextEncoder, keyed_texts: dict[s
     todo = store.missing(list(keyed_texts))
     chunks = ((todo[s:s + chunk_size], [keyed_texts[k] for k in todo[s:s + chunk_size]])
               for s in range(0, len(todo), chunk_size))
-    for keys, vectors in (encode_chunks or encode_chunks_locally(encoder))(chunks, role):
+    for keys, vectors in (encode_chunks or encode_chunks_locally(encoder))(chunks, store.role):
         store.add(keys, vectors)
     return EmbedStats(len(keyed_texts), len(keyed_texts) - len(todo), len(todo))
 
@@ -194,8 +195,8 @@ def recommendation_texts(recommendations: pd.DataFrame) -> dict[str, str]:
 def embed_recommendations(recommendations: pd.DataFrame, *, store_root: Path, encoder: TextEncoder,
                           chunk_size: int = 512, encode_chunks: ChunkEncoder | None = None) -> EmbedStats:
     store = EmbeddingStore(store_root, encoder.version, DOCUMENT_ROLE)
-    return embed_texts(store, encoder, recommendation_texts(recommendations), role=DOCUMENT_ROLE,
-                       chunk_size=chunk_size, encode_chunks=encode_chunks)
+    return embed_texts(store, encoder, recommendation_texts(recommendations), chunk_size=chunk_size,
+                       encode_chunks=encode_chunks)
 
 
 def sentence_store(store_root: Path, encoder_version: str) -> EmbeddingStore:

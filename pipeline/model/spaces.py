@@ -48,7 +48,7 @@ def build_label_spaces(taxonomy: Taxonomy, *, encoder: TextEncoder, store_root: 
     for name in TAXONOMIES:
         labels = taxonomy.labels(name)
         texts = {text_key(label.text(lang)): label.text(lang) for label in labels for lang in LANGS}
-        embed_texts(store, encoder, texts, role="query")
+        embed_texts(store, encoder, texts)
         vectors = np.stack([
             store.get([text_key(label.text(lang)) for lang in LANGS]).mean(axis=0) for label in labels
         ])
