@@ -12,6 +12,11 @@ Classification Benchmark (goal level, scored with its own harness). Nothing is t
 the benchmark's answers.
 
     python bench/quality.py [--shared ../shared] [--cache bench/.cache] [--dev-only] [--no-parts]
+                            [--benchmark-only]
+
+``--benchmark-only`` trains the shipped classifier and scores the SDG benchmark alone (minutes, where
+the whole run takes most of an hour): for measuring a change once, after it has been decided on the dev
+set and ``bench/general_text.py``, never for choosing between changes.
 """
 from __future__ import annotations
 
@@ -132,6 +137,41 @@ def goal_decisions(frame, vectors, scorer, spaces, evidence, sentences) -> list[
     return [{spaces.codes["sdg_goal"][j] for j in np.flatnonzero(row)} for row in decided]
 
 
+def write_results(out: Path, results: dict, started: float) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
+    print(f"\n{time.time() - started:.0f} s; full figures in {out}")
+
+
+class BenchmarkScorer:
+    """scorer -> macro-F1 on the SDG benchmark's texts (``score`` takes goal sets from elsewhere)."""
+
+    def __init__(self, texts, frame, vectors, spaces, evidence, sentences):
+        self.texts, self._frame, self._vectors = texts, frame, vectors
+        self._spaces, self._evidence, self._sentences = spaces, evidence, sentences
+
+    def score(self, goals: list[set[str]]) -> float:
+        return round(benchmark_macro_f1(dict(zip(self.texts, goals))), 4)
+
+    def __call__(self, scorer) -> float:
+        return self.score(goal_decisions(self._frame, self._vectors, scorer, self._spaces, self._evidence,
+                                         self._sentences))
+
+
+def benchmark_scorer(data: Path, encoder, spaces, evidence, sentences, cache: Path) -> BenchmarkScorer | None:
+    """None when the benchmark's texts or its harness are missing."""
+    bench_path = data / "sdg-benchmark" / "benchmark.csv"
+    try:
+        import sdgclassification.benchmark  # noqa: F401
+    except ImportError:
+        return None
+    if not bench_path.exists():
+        return None
+    texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
+    frame = text_frame([f"bench-{i}" for i in range(len(texts))], texts, "en")
+    return BenchmarkScorer(texts, frame, vectors_for(frame, encoder, cache), spaces, evidence, sentences)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -139,7 +179,11 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "quality.json")
     parser.add_argument("--dev-only", action="store_true", help="skip the peer and the SDG benchmark (quick iteration)")
     parser.add_argument("--no-parts", action="store_true", help="skip the table that leaves each part out")
+    parser.add_argument("--benchmark-only", action="store_true",
+                        help="the trained classifier on the SDG benchmark alone (measure a decided change once)")
     args = parser.parse_args()
+    if args.dev_only and args.benchmark_only:
+        sys.exit("--dev-only and --benchmark-only leave nothing to run together")
     data = args.shared / "data"
     if not data.is_dir():
         sys.exit(f"{args.shared} not found: the quality benchmark needs ../shared")
@@ -158,6 +202,14 @@ def main() -> None:
     sentences = sentence_vectors(encoder, args.cache)
     trained = train_classifier(sample, sample_vectors, sample_gold, spaces=spaces, evidence=evidence,
                                sentence_vectors=sentences, exemplars=exemplars).model
+    sdg_benchmark = None if args.dev_only else benchmark_scorer(data, encoder, spaces, evidence, sentences, args.cache)
+    if args.benchmark_only:
+        if sdg_benchmark is None:
+            sys.exit("the SDG benchmark needs ../shared/data/sdg-benchmark and sdgclassification-benchmark==1.0.0")
+        figure = sdg_benchmark(trained)
+        print(f"SDG benchmark macro-F1, trained (sample only): {figure}")
+        write_results(args.out, {"trained (sample only)": {"sdg_benchmark_macro_f1": figure}}, started)
+        return
 
     dev = ingest([data / "dev" / "dev_items.csv", data / "dev" / "dev_fr.csv"]).recommendations
     dev_gold = read_gold(data / "dev" / "dev_labels.jsonl", taxonomy)
@@ -178,28 +230,12 @@ def main() -> None:
         summary, _ = score_sets(dict(zip(dev_en["rec_id"], peer)), gold_goals)
         results["text2sdg peer (>=2 of 6)"] = {"dev": {"en": {"sdg_goal": summary}}}
 
-    bench_path = data / "sdg-benchmark" / "benchmark.csv"
-    try:
-        import sdgclassification.benchmark  # noqa: F401
-        have_harness = True
-    except ImportError:
-        have_harness = False
-    sdg_benchmark = None  # scorer -> macro-F1 on the SDG benchmark, when it can be run
-    if bench_path.exists() and have_harness and not args.dev_only:
-        texts = pd.read_csv(bench_path)["text"].drop_duplicates().tolist()
-        frame = text_frame([f"bench-{i}" for i in range(len(texts))], texts, "en")
-        vectors = vectors_for(frame, encoder, args.cache)
-
-        def score(goals: list[set[str]]) -> float:
-            return round(benchmark_macro_f1(dict(zip(texts, goals))), 4)
-
-        def sdg_benchmark(scorer) -> float:
-            return score(goal_decisions(frame, vectors, scorer, spaces, evidence, sentences))
-
+    if sdg_benchmark is not None:
         for name, scorer in (("zero-shot", zero_shot), ("trained (sample only)", trained)):
             results[name]["sdg_benchmark_macro_f1"] = sdg_benchmark(scorer)
         if peer is not None:
-            results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = score(peer_goals(texts, args.shared))
+            results["text2sdg peer (>=2 of 6)"]["sdg_benchmark_macro_f1"] = sdg_benchmark.score(
+                peer_goals(sdg_benchmark.texts, args.shared))
 
     print_table(results)
     print_intervals({name: results[name] for name in systems})
@@ -217,9 +253,7 @@ def main() -> None:
         print("\nEach part of the trained classifier (sample only, held out), "
               "measured by leaving it out or keeping it alone:\n")
         print_table(results["parts"], published=False)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
-    print(f"\n{time.time() - started:.0f} s; full figures in {args.out}")
+    write_results(args.out, results, started)
 
 
 SENTENCES = ("sentence_best", "sentence_best_centered")
